@@ -1,0 +1,47 @@
+//! The API: one `#[OpenApi]` struct per module, each with its tag.
+
+mod account;
+mod auth;
+mod company;
+mod members;
+mod system;
+
+use ally360::App;
+use poem_openapi::{OpenApiService, Tags};
+
+/// The tags of the API, one per module.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Liveness, readiness and service information.
+    System,
+    /// Registration, verification, sessions and company selection.
+    Auth,
+    /// The signed-in user's profile and password.
+    Account,
+    /// Invitations and company members.
+    Members,
+    /// Companies and their points of sale.
+    Company,
+}
+
+/// Every API of the service.
+pub type Apis = (
+    system::SystemApi,
+    auth::AuthApi,
+    account::AccountApi,
+    members::MembersApi,
+    company::CompanyApi,
+);
+
+/// The OpenAPI service over `app`.
+pub fn service(app: &App) -> OpenApiService<Apis, ()> {
+    let apis = (
+        system::SystemApi { app: app.clone() },
+        auth::AuthApi { app: app.clone() },
+        account::AccountApi { app: app.clone() },
+        members::MembersApi { app: app.clone() },
+        company::CompanyApi { app: app.clone() },
+    );
+    OpenApiService::new(apis, "Ally360 API", "1.0.0")
+        .description("Multi-tenant ERP for small businesses. Errors are RFC 9457 problem+json with a stable `code`.")
+}

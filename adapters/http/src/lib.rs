@@ -1,0 +1,67 @@
+//! The HTTP adapter: poem + poem-openapi. One API struct per module, problem+json errors, request
+//! ids, security headers, CORS, gzip and a body limit around the whole app.
+
+mod api;
+mod auth;
+mod dto;
+mod middleware;
+mod problem;
+
+pub use api::service;
+pub use problem::{ApiError, Problem};
+
+use ally360::App;
+use poem::middleware::{Compression, Cors, NormalizePath, TrailingSlash};
+use poem::{EndpointExt, Route};
+
+/// HTTP settings.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Origins allowed by CORS (none: no cross-origin access).
+    pub cors_origins: Vec<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Serve Swagger UI at `/docs`.
+    pub docs: bool,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            docs: true,
+        }
+    }
+}
+
+/// The whole HTTP application over `app`.
+pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'static> {
+    let api = service(&app);
+    let mut route = Route::new()
+        .at("/openapi.json", api.spec_endpoint())
+        .at("/openapi.yaml", api.spec_endpoint_yaml());
+    if config.docs {
+        route = route.nest("/docs", api.swagger_ui());
+    }
+    let route = route.nest("/", api);
+    let cors = config
+        .cors_origins
+        .iter()
+        .fold(Cors::new().allow_credentials(true), |c, o| {
+            c.allow_origin(o.as_str())
+        });
+    let max_body = config.max_body_bytes;
+    route
+        .with(NormalizePath::new(TrailingSlash::Trim))
+        .with(cors)
+        .with(Compression::new())
+        .data(app)
+        .around(move |ep, req| middleware::around(ep, req, max_body))
+        .boxed()
+}
+
+/// The OpenAPI document, as YAML (what `ally360 openapi` prints and `openapi.yaml` holds).
+pub fn openapi_yaml(app: &App) -> String {
+    service(app).spec_yaml()
+}

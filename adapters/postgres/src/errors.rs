@@ -1,0 +1,76 @@
+//! Maps database errors to the core vocabulary: unique violations by constraint name, connection
+//! trouble to `Unavailable`, everything else to `Internal` (logged, never shown).
+
+use ally360::kernel::CoreError;
+
+const UNIQUE: &[(&str, &str, &str, &str)] = &[
+    (
+        "users_email_key",
+        "email_taken",
+        "email",
+        "this email is already registered",
+    ),
+    (
+        "companies_name_key",
+        "company_name_taken",
+        "name",
+        "a company with this name exists",
+    ),
+    (
+        "companies_phone_key",
+        "company_phone_taken",
+        "phone_number",
+        "a company with this phone exists",
+    ),
+    (
+        "companies_nit_key",
+        "company_nit_taken",
+        "nit",
+        "a company with this NIT exists",
+    ),
+    (
+        "memberships_user_company_key",
+        "already_member",
+        "user_id",
+        "this user already belongs to the company",
+    ),
+    (
+        "invitations_open_key",
+        "invitation_exists",
+        "email",
+        "an open invitation exists for this email",
+    ),
+    (
+        "pdvs_name_key",
+        "pdv_name_taken",
+        "name",
+        "a point of sale with this name exists",
+    ),
+    (
+        "pdvs_main_key",
+        "main_pdv_exists",
+        "is_main",
+        "the company already has a main point of sale",
+    ),
+];
+
+/// The core error for a database error.
+pub fn db_err(e: sqlx::Error) -> CoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("23505") => {
+            let constraint = db.constraint().unwrap_or_default();
+            match UNIQUE.iter().find(|(name, ..)| *name == constraint) {
+                Some((_, code, field, message)) => CoreError::conflict_on(code, field, *message),
+                None => CoreError::conflict("duplicate", "this record already exists"),
+            }
+        }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::Io(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_) => {
+            tracing::error!(error = %e, "database unavailable");
+            CoreError::Unavailable("the database is unavailable".into())
+        }
+        _ => CoreError::internal(e),
+    }
+}

@@ -1,0 +1,141 @@
+//! The store and its transaction object.
+
+use crate::errors::db_err;
+use ally360::kernel::{CoreError, CoreResult, TenantId};
+use ally360::ports::store::{Erased, GlobalWork, TenantWork};
+use ally360::ports::{GlobalTx, Store, TenantTx};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// The PostgreSQL [`Store`].
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// A store over `pool`, which should connect as the service role.
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// The pool (for health checks and tests).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    async fn begin(&self, tenant: Option<TenantId>) -> CoreResult<PgTx> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        if let Some(t) = tenant {
+            bind_tenant(&mut tx, t).await?;
+        }
+        Ok(PgTx { tx, tenant })
+    }
+}
+
+async fn bind_tenant(tx: &mut Transaction<'static, Postgres>, tenant: TenantId) -> CoreResult<()> {
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(tenant.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+async fn finish(tx: PgTx, out: CoreResult<Erased>) -> CoreResult<Erased> {
+    match out {
+        Ok(v) => {
+            tx.tx.commit().await.map_err(db_err)?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) = tx.tx.rollback().await {
+                tracing::warn!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// One PostgreSQL transaction, optionally bound to a tenant.
+pub(crate) struct PgTx {
+    pub tx: Transaction<'static, Postgres>,
+    pub tenant: Option<TenantId>,
+}
+
+impl PgTx {
+    pub fn conn(&mut self) -> &mut sqlx::PgConnection {
+        &mut self.tx
+    }
+
+    pub fn tenant_id(&self) -> CoreResult<uuid::Uuid> {
+        self.tenant
+            .map(|t| t.as_uuid())
+            .ok_or_else(|| CoreError::internal("tenant data reached outside a tenant transaction"))
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for PgStore {
+    async fn run_global(&self, work: GlobalWork) -> CoreResult<Erased> {
+        let mut tx = self.begin(None).await?;
+        let out = work(&mut tx).await;
+        finish(tx, out).await
+    }
+
+    async fn run_tenant(&self, tenant: TenantId, work: TenantWork) -> CoreResult<Erased> {
+        let mut tx = self.begin(Some(tenant)).await?;
+        let out = work(&mut tx).await;
+        finish(tx, out).await
+    }
+
+    async fn ping(&self) -> CoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl GlobalTx for PgTx {
+    fn users(&mut self) -> &mut dyn ally360::identity::repo::UserRepo {
+        self
+    }
+    fn credentials(&mut self) -> &mut dyn ally360::identity::repo::CredentialRepo {
+        self
+    }
+    fn companies(&mut self) -> &mut dyn ally360::tenancy::repo::CompanyRepo {
+        self
+    }
+    fn memberships(&mut self) -> &mut dyn ally360::tenancy::repo::MembershipRepo {
+        self
+    }
+    fn invitations(&mut self) -> &mut dyn ally360::tenancy::repo::InvitationRepo {
+        self
+    }
+    fn audit(&mut self) -> &mut dyn ally360::identity::repo::AuditRepo {
+        self
+    }
+    fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {
+        self
+    }
+    async fn enter_tenant(&mut self, tenant: TenantId) -> CoreResult<&mut dyn TenantTx> {
+        bind_tenant(&mut self.tx, tenant).await?;
+        self.tenant = Some(tenant);
+        Ok(self)
+    }
+}
+
+impl TenantTx for PgTx {
+    fn tenant(&self) -> TenantId {
+        self.tenant
+            .unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
+    }
+    fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
+        self
+    }
+    fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {
+        self
+    }
+}

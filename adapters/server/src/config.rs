@@ -1,0 +1,79 @@
+//! Configuration from environment variables (and an optional `.env`). Secrets are never logged.
+
+use anyhow::{bail, Context};
+use std::env;
+
+/// Everything the binary reads from its environment.
+#[derive(Clone)]
+pub struct Config {
+    pub bind: String,
+    pub environment: String,
+    pub database_url: Option<String>,
+    pub database_admin_url: Option<String>,
+    pub migrate_on_start: bool,
+    pub jwt_secret: String,
+    pub frontend_url: String,
+    pub public_url: String,
+    pub cors_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub db_max_connections: u32,
+    /// Swagger UI at `/docs` (off by default in production).
+    pub docs: bool,
+}
+
+const DEV_SECRET: &str = "ally360-development-secret-change-me-please-0000";
+
+fn var(name: &str) -> Option<String> {
+    env::var(name)
+        .ok()
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn flag(name: &str, default: bool) -> bool {
+    var(name)
+        .map(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes" | "on"))
+        .unwrap_or(default)
+}
+
+impl Config {
+    /// Reads the environment. Production refuses the development secret or a short one.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let _ = dotenvy::dotenv();
+        let environment = var("ENVIRONMENT").unwrap_or_else(|| "development".into());
+        let jwt_secret = var("APP_SECRET_STRING").unwrap_or_else(|| DEV_SECRET.into());
+        if environment == "production" && (jwt_secret == DEV_SECRET || jwt_secret.len() < 32) {
+            bail!("APP_SECRET_STRING must be set to at least 32 characters in production");
+        }
+        let bind = var("ALLY_BIND").unwrap_or_else(|| "127.0.0.1:8000".into());
+        Ok(Self {
+            public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),
+            bind,
+            database_url: var("DATABASE_URL"),
+            database_admin_url: var("DATABASE_ADMIN_URL"),
+            migrate_on_start: var("ALLY_MIGRATE").map(|v| v != "off").unwrap_or(true),
+            jwt_secret,
+            frontend_url: var("FRONTEND_URL").unwrap_or_else(|| "http://localhost:3000".into()),
+            cors_origins: var("CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_string())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            max_body_bytes: var("MAX_BODY_BYTES")
+                .map(|v| v.parse())
+                .transpose()
+                .context("MAX_BODY_BYTES")?
+                .unwrap_or(1 << 20),
+            db_max_connections: var("DATABASE_MAX_CONNECTIONS")
+                .map(|v| v.parse())
+                .transpose()
+                .context("DATABASE_MAX_CONNECTIONS")?
+                .unwrap_or(10),
+            docs: flag("ALLY_DOCS", environment != "production"),
+            environment,
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! The composition root: picks an adapter for every port from the configuration.
+
+use crate::config::Config;
+use ally360::ports::{Mailer, Store};
+use ally360::{App, AppPorts, Settings};
+use ally360_crypto::{Argon2Hasher, HmacTokenIssuer};
+use ally360_http::HttpConfig;
+use ally360_memory::*;
+use anyhow::Context;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds the application on the adapters the configuration selects.
+pub async fn build(config: &Config) -> anyhow::Result<App> {
+    let store: Arc<dyn Store> = match &config.database_url {
+        Some(url) => {
+            if config.migrate_on_start {
+                let admin = config.database_admin_url.as_deref().unwrap_or(url);
+                ally360_postgres::migrate(admin)
+                    .await
+                    .context("applying migrations")?;
+            }
+            let pool = ally360_postgres::lazy_pool(url, config.db_max_connections)
+                .context("DATABASE_URL")?;
+            tracing::info!("store: postgres");
+            Arc::new(ally360_postgres::PgStore::new(pool))
+        }
+        None => {
+            tracing::info!("store: memory (nothing is kept after exit)");
+            Arc::new(MemoryStore::new())
+        }
+    };
+    let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new());
+    let ports = AppPorts {
+        store,
+        hasher: Arc::new(Argon2Hasher::new()),
+        tokens: Arc::new(HmacTokenIssuer::new(config.jwt_secret.as_bytes())),
+        clock: Arc::new(SystemClock),
+        mailer,
+        queue: Arc::new(MemoryQueue::new(5)),
+        cache: Arc::new(MemoryCache::new()),
+        rate_limiter: Arc::new(MemoryRateLimiter::new()),
+        objects: Arc::new(MemoryObjectStore::new(
+            &config.public_url,
+            config.jwt_secret.as_bytes(),
+        )),
+    };
+    let settings = Settings {
+        frontend_url: config.frontend_url.clone(),
+        ..Settings::default()
+    };
+    Ok(App::new(ports, settings))
+}
+
+/// The OpenAPI document (built on memory adapters: the spec does not depend on them).
+pub fn openapi_yaml() -> String {
+    let app = App::new(memory_ports(), Settings::default());
+    ally360_http::openapi_yaml(&app)
+}
+
+fn memory_ports() -> AppPorts {
+    AppPorts {
+        store: Arc::new(MemoryStore::new()),
+        hasher: Arc::new(Argon2Hasher::new()),
+        tokens: Arc::new(HmacTokenIssuer::new(b"openapi")),
+        clock: Arc::new(SystemClock),
+        mailer: Arc::new(LogMailer::new()),
+        queue: Arc::new(MemoryQueue::new(5)),
+        cache: Arc::new(MemoryCache::new()),
+        rate_limiter: Arc::new(MemoryRateLimiter::new()),
+        objects: Arc::new(MemoryObjectStore::new("http://localhost", b"openapi")),
+    }
+}
+
+/// Runs jobs until the process stops: relays the outbox and delivers queued jobs.
+async fn run_jobs(app: App, consumer: String) {
+    loop {
+        if let Err(e) = app.jobs.relay_outbox(100).await {
+            tracing::warn!(error = %e, "outbox relay failed");
+        }
+        match app
+            .jobs
+            .run_one(&consumer, Duration::from_millis(500))
+            .await
+        {
+            Ok(Some(_)) => continue,
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "job queue unavailable");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// `ally360 serve`: the HTTP API, with an embedded worker.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = build(&config).await?;
+    tokio::spawn(run_jobs(
+        app.clone(),
+        format!("embedded-{}", std::process::id()),
+    ));
+    let http = HttpConfig {
+        cors_origins: config.cors_origins.clone(),
+        max_body_bytes: config.max_body_bytes,
+        docs: config.docs,
+    };
+    let router = ally360_http::router(app, &http);
+    tracing::info!(bind = %config.bind, environment = %config.environment, "listening (docs at /docs)");
+    poem::Server::new(poem::listener::TcpListener::bind(config.bind.clone()))
+        .run_with_graceful_shutdown(
+            router,
+            async {
+                let _ = tokio::signal::ctrl_c().await;
+            },
+            Some(Duration::from_secs(10)),
+        )
+        .await
+        .context("server failed")
+}
+
+/// `ally360 worker`: runs jobs only.
+pub async fn worker(config: Config) -> anyhow::Result<()> {
+    let app = build(&config).await?;
+    run_jobs(app, format!("worker-{}", std::process::id())).await;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Bounded lists: one pagination contract everywhere (default 20, maximum 100, 422 outside).
+
+use super::error::{CoreError, CoreResult, FieldError};
+
+/// Default page size.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// Largest page size a client may ask for.
+pub const MAX_LIMIT: u32 = 100;
+
+/// A validated request for one page of a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// How many rows at most (1..=100).
+    pub limit: u32,
+    /// How many rows to skip.
+    pub offset: u64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
+    }
+}
+
+impl PageRequest {
+    /// From `limit` and `offset` query values; 422 when either is out of range.
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> CoreResult<Self> {
+        let limit = match limit {
+            None => DEFAULT_LIMIT,
+            Some(l) if (1..=i64::from(MAX_LIMIT)).contains(&l) => l as u32,
+            Some(_) => return Err(out_of_range("limit", "limit must be between 1 and 100")),
+        };
+        let offset = match offset {
+            None => 0,
+            Some(o) if o >= 0 => o as u64,
+            Some(_) => return Err(out_of_range("offset", "offset must be 0 or more")),
+        };
+        Ok(Self { limit, offset })
+    }
+
+    /// From a 1-based `page` number and `limit`.
+    pub fn from_page(page: Option<i64>, limit: Option<i64>) -> CoreResult<Self> {
+        let page = page.unwrap_or(1);
+        if page < 1 {
+            return Err(out_of_range("page", "page must be 1 or more"));
+        }
+        let base = Self::new(limit, None)?;
+        Ok(Self {
+            offset: (page as u64 - 1) * u64::from(base.limit),
+            ..base
+        })
+    }
+
+    /// The 1-based page number this request points at.
+    pub fn page_number(&self) -> u64 {
+        self.offset / u64::from(self.limit) + 1
+    }
+}
+
+fn out_of_range(field: &str, message: &str) -> CoreError {
+    CoreError::Validation(vec![FieldError::new(field, "out_of_range", message)])
+}
+
+/// One page of a list, with the real total of matching rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// How many rows match in all.
+    pub total: u64,
+    /// The request that produced this page.
+    pub request: PageRequest,
+}
+
+impl<T> Page<T> {
+    /// Number of pages for the total.
+    pub fn total_pages(&self) -> u64 {
+        self.total.div_ceil(u64::from(self.request.limit))
+    }
+
+    /// Maps the rows, keeping the paging facts.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total: self.total,
+            request: self.request,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_defaults_and_bounds() {
+        assert_eq!(PageRequest::new(None, None).unwrap().limit, 20);
+        assert_eq!(PageRequest::new(Some(100), None).unwrap().limit, 100);
+        assert!(PageRequest::new(Some(101), None).is_err());
+        assert!(PageRequest::new(Some(0), None).is_err());
+        assert!(PageRequest::new(None, Some(-1)).is_err());
+        let p = PageRequest::from_page(Some(3), Some(10)).unwrap();
+        assert_eq!((p.offset, p.page_number()), (20, 3));
+        assert!(PageRequest::from_page(Some(0), None).is_err());
+        let page = Page {
+            items: vec![1],
+            total: 21,
+            request: PageRequest::default(),
+        };
+        assert_eq!(page.total_pages(), 2);
+    }
+}

@@ -1,0 +1,15 @@
+//! Ally360 core: the pure domain of a multi-tenant ERP and the ports it needs from the world.
+//!
+//! Nothing here performs I/O. Use cases live in each module's `service`; they take an [`kernel::Actor`]
+//! (or the authenticated user) and reach data only through [`ports::Store`] units of work.
+
+pub mod catalog;
+pub mod identity;
+pub mod jobs;
+pub mod kernel;
+pub mod notify;
+pub mod ports;
+pub mod tenancy;
+
+mod app;
+pub use app::{App, AppPorts, Settings};

@@ -1,0 +1,26 @@
+//! Outgoing email.
+
+use crate::kernel::CoreResult;
+use serde::{Deserialize, Serialize};
+
+/// A rendered email with an HTML and a plain-text part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// HTML body.
+    pub html: String,
+    /// Plain-text body.
+    pub text: String,
+}
+
+/// Delivers email. Contract: `Ok` means the message was accepted for delivery by the transport;
+/// a refused recipient or an unreachable server is an `Err` (the job is then retried).
+#[cfg_attr(test, mockall::automock)]
+#[async_trait::async_trait]
+pub trait Mailer: Send + Sync {
+    /// Sends one message.
+    async fn send(&self, email: &Email) -> CoreResult<()>;
+}
