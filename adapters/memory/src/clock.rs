@@ -1,16 +1,21 @@
 //! Clocks: the system clock, and a manual one tests can move.
 
 use ally360::ports::Clock;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::Mutex;
 
 /// The real time.
 #[derive(Clone, Copy, Default)]
 pub struct SystemClock;
 
+/// Microsecond precision, as PostgreSQL stores it, so every adapter returns the times it was given.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.trunc_subsecs(6)
+}
+
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        micros(Utc::now())
     }
 }
 
@@ -42,6 +47,9 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.now.lock().map(|n| *n).unwrap_or_else(|_| Utc::now())
+        self.now
+            .lock()
+            .map(|n| *n)
+            .unwrap_or_else(|_| micros(Utc::now()))
     }
 }

@@ -1,0 +1,13 @@
+//! The integration tests: one binary, many modules. Every scenario runs on the memory adapters and,
+//! when `ALLY_TEST_DATABASE_URL` is set, again on PostgreSQL (`ALLY_REQUIRE_BACKENDS=1` turns a
+//! missing database into a failure instead of a skip).
+
+mod api_auth;
+mod api_company;
+mod api_members;
+mod harness;
+mod isolation;
+mod openapi;
+mod ports_contract;
+mod rls;
+mod store_contract;

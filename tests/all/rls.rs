@@ -1,0 +1,77 @@
+//! Row-level security, checked in SQL as the service role.
+
+use crate::harness::{app_pool, database_url, Backend, TestApp};
+use sqlx::Row;
+
+/// Every table with a `tenant_id` column.
+async fn tenant_tables(pool: &sqlx::PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.columns \
+         WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_role_without_tenant_reads_nothing() {
+    if database_url().is_none() {
+        return;
+    }
+    // Make sure tenant rows exist.
+    let t = TestApp::new(Backend::Postgres).await;
+    let a = t.owner().await;
+    let pool = app_pool().await;
+    let tables = tenant_tables(&pool).await;
+    assert!(tables.contains(&"pdvs".to_string()));
+    for table in &tables {
+        let flags = sqlx::query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1 AND relkind = 'r'")
+            .bind(table)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(
+            flags.get::<bool, _>(0) && flags.get::<bool, _>(1),
+            "{table} must ENABLE and FORCE row level security"
+        );
+        let sql = format!("SELECT count(*) FROM {table}");
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table} leaks rows without app.tenant_id");
+    }
+    // Bound to one tenant, only its rows are visible, and rows of another tenant cannot be written.
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
+        .bind(&a.company)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let own: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM pdvs")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(own, vec![a.company.parse::<uuid::Uuid>().unwrap()]);
+    let other = sqlx::query("INSERT INTO pdvs (tenant_id, id, name) VALUES ($1, $2, 'Intrusa')")
+        .bind(uuid::Uuid::now_v7())
+        .bind(uuid::Uuid::now_v7())
+        .execute(&mut *tx)
+        .await;
+    assert!(other.is_err(), "WITH CHECK refuses rows of another tenant");
+    tx.rollback().await.unwrap();
+    // The service role is not privileged.
+    let role =
+        sqlx::query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(!role.get::<bool, _>(0) && !role.get::<bool, _>(1));
+    let owns: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(owns, 0, "the service role owns no table");
+}
