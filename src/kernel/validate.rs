@@ -132,7 +132,7 @@ pub fn cedula(field: &str, raw: &str) -> Result<String, FieldError> {
     }
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

@@ -111,7 +111,7 @@ impl TenancyService {
                         Some((m, c.clone()))
                     })
                     .collect();
-                pairs.sort_by(|a, b| b.0.joined_at.cmp(&a.0.joined_at));
+                pairs.sort_by_key(|p| std::cmp::Reverse(p.0.joined_at));
                 Ok(pairs)
             })
         })

@@ -11,13 +11,16 @@ use std::time::Duration;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// Stored bytes and their content type.
+type Stored = (Vec<u8>, Option<String>);
+
 /// Objects kept in process. Presigned URLs point at `{base_url}/objects/{key}` with an expiry and an
 /// HMAC signature over method, key, expiry and content type; [`MemoryObjectStore::check_url`]
 /// validates them when the service receives the request.
 pub struct MemoryObjectStore {
     base_url: String,
     key: Vec<u8>,
-    objects: Mutex<HashMap<String, (Vec<u8>, Option<String>)>>,
+    objects: Mutex<HashMap<String, Stored>>,
 }
 
 impl MemoryObjectStore {
@@ -80,7 +83,7 @@ impl MemoryObjectStore {
     }
 
     /// Reads bytes (the handler of a presigned GET calls this after `check_url`).
-    pub fn get(&self, key: &str) -> Option<(Vec<u8>, Option<String>)> {
+    pub fn get(&self, key: &str) -> Option<Stored> {
         self.objects.lock().ok()?.get(key).cloned()
     }
 }

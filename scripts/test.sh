@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test. With a PostgreSQL reachable (ALLY_TEST_DATABASE_URL, or the local server on
+# 127.0.0.1:5432 with user postgres) the API, contract, isolation and RLS tests run on it too.
+# ALLY_REQUIRE_BACKENDS=1 turns a missing backend into a failure (CI sets it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${ALLY_TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1 \
+    && psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    db=ally360_test
+    if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database where datname = '$db'")" != 1 ]; then
+        psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db" >/dev/null
+    fi
+    export ALLY_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+fi
+if [ -n "${ALLY_TEST_DATABASE_URL:-}" ]; then
+    echo "tests: PostgreSQL at ${ALLY_TEST_DATABASE_URL%%\?*}"
+else
+    echo "tests: no PostgreSQL found; running on the memory adapters only"
+fi
+
+cargo test --workspace "$@"
