@@ -12,4 +12,6 @@ pub mod ports;
 pub mod tenancy;
 
 mod app;
+#[cfg(test)]
+mod testing;
 pub use app::{App, AppPorts, Settings};

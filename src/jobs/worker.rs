@@ -96,3 +96,111 @@ impl JobRunner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use crate::kernel::{CoreError, JobId};
+    use crate::ports::{Delivery, Email, Job, Task};
+    use crate::testing::{app, Mocks, TestStore, TestTx};
+    use mockall::predicate::{always, eq};
+    use std::time::Duration;
+
+    fn delivery(attempt: u32) -> Delivery {
+        let email = Email {
+            to: "a@b.co".into(),
+            subject: "s".into(),
+            html: "h".into(),
+            text: "t".into(),
+        };
+        let job = Job {
+            id: JobId::new(),
+            task: Task::SendEmail(email),
+            created_at: chrono::Utc::now(),
+        };
+        Delivery {
+            job,
+            attempt,
+            receipt: "r".into(),
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_up_to_an_hour() {
+        assert_eq!(backoff(1), Duration::from_secs(30));
+        assert_eq!(backoff(2), Duration::from_secs(60));
+        assert_eq!(backoff(4), Duration::from_secs(240));
+        assert_eq!(backoff(30), Duration::from_secs(3600));
+    }
+
+    #[tokio::test]
+    async fn a_sent_email_is_acked() {
+        let mut mocks = Mocks::default();
+        let d = delivery(1);
+        mocks
+            .queue
+            .expect_pull()
+            .times(1)
+            .return_once(move |_, _| Ok(Some(d)));
+        mocks
+            .mailer
+            .expect_send()
+            .times(1)
+            .withf(|e| e.to == "a@b.co")
+            .returning(|_| Ok(()));
+        mocks.queue.expect_ack().times(1).returning(|_| Ok(()));
+        mocks.queue.expect_retry().never();
+        let app = app(TestStore::new(TestTx::default()), mocks);
+        assert_eq!(
+            app.jobs.run_one("w", Duration::ZERO).await.unwrap(),
+            Some(true)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_email_is_retried_with_backoff_not_acked() {
+        let mut mocks = Mocks::default();
+        let d = delivery(2);
+        mocks
+            .queue
+            .expect_pull()
+            .times(1)
+            .return_once(move |_, _| Ok(Some(d)));
+        mocks
+            .mailer
+            .expect_send()
+            .times(1)
+            .returning(|_| Err(CoreError::Unavailable("smtp down".into())));
+        mocks.queue.expect_ack().never();
+        mocks
+            .queue
+            .expect_retry()
+            .with(always(), eq(Duration::from_secs(60)), always())
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let app = app(TestStore::new(TestTx::default()), mocks);
+        assert_eq!(
+            app.jobs.run_one("w", Duration::ZERO).await.unwrap(),
+            Some(false)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_relay_leaves_jobs_in_the_outbox_when_the_queue_refuses() {
+        let mut tx = TestTx::default();
+        let job = delivery(1).job;
+        tx.outbox
+            .expect_pending()
+            .times(1)
+            .return_once(move |_| Ok(vec![job]));
+        tx.outbox.expect_mark_relayed().never();
+        let mut mocks = Mocks::default();
+        mocks
+            .queue
+            .expect_push()
+            .times(1)
+            .returning(|_| Err(CoreError::Unavailable("redis down".into())));
+        let app = app(TestStore::new(tx), mocks);
+        assert!(app.jobs.relay_outbox(10).await.is_err());
+    }
+}
