@@ -134,9 +134,18 @@ impl TestApp {
             Backend::Memory => (Arc::new(LogMailer::new()), Arc::new(MemoryQueue::new(3))),
             Backend::Postgres => shared_sinks(),
         };
+        Self::with_store(store(backend).await, mailer, queue)
+    }
+
+    /// The app on a given store.
+    pub fn with_store(
+        store: Arc<dyn Store>,
+        mailer: Arc<LogMailer>,
+        queue: Arc<MemoryQueue>,
+    ) -> Self {
         let clock = Arc::new(ManualClock::new());
         let ports = AppPorts {
-            store: store(backend).await,
+            store,
             hasher: Arc::new(Argon2Hasher::for_tests()),
             tokens: Arc::new(HmacTokenIssuer::new(b"test-secret-test-secret-test-secret")),
             clock: clock.clone(),

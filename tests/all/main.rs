@@ -5,6 +5,7 @@
 mod api_auth;
 mod api_company;
 mod api_members;
+mod degrade;
 mod harness;
 mod isolation;
 mod openapi;

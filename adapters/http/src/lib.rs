@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod body_check;
 mod dto;
 mod middleware;
 mod problem;
@@ -56,12 +57,16 @@ pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'sta
             c.allow_origin(o.as_str())
         });
     let max_body = config.max_body_bytes;
+    let schemas = std::sync::Arc::new(body_check::BodySchemas::new(&service(&app).spec()));
     route
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(cors)
         .with(Compression::new())
         .data(app)
-        .around(move |ep, req| middleware::around(ep, req, max_body))
+        .around(move |ep, req| {
+            let schemas = schemas.clone();
+            async move { middleware::around(ep, req, max_body, &schemas).await }
+        })
         .boxed()
 }
 

@@ -1,9 +1,11 @@
 //! Cross-cutting HTTP behaviour: request ids and tracing spans, problem+json for every error,
 //! security headers, and the request body limit.
 
-use crate::problem::{error_response, problem_response, Problem};
+use crate::body_check::BodySchemas;
+use crate::problem::{error_response, problem_response, FieldProblem, Problem};
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::error::ParseRequestPayloadError;
 use tracing::Instrument;
 use uuid::Uuid;
 
@@ -38,15 +40,23 @@ pub async fn around<E: Endpoint>(
     next: E,
     mut req: Request,
     max_body: usize,
+    schemas: &BodySchemas,
 ) -> poem::Result<Response> {
     let id = request_id(&req);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     async move {
         let started = std::time::Instant::now();
-        let mut resp = match limit_body(&mut req, max_body).await {
-            Some(too_large) => too_large,
-            None => match next.call(req).await {
+        let (method, path) = (req.method().to_string(), req.uri().path().to_string());
+        let mut resp = match read_body(&mut req, max_body).await {
+            Err(too_large) => too_large,
+            Ok(body) => match next.call(req).await {
                 Ok(r) => r.into_response(),
+                Err(e) if e.is::<ParseRequestPayloadError>() => {
+                    match schemas.explain(&method, &path, &body) {
+                        Some(m) => invalid_body(m),
+                        None => error_response(e),
+                    }
+                }
                 Err(e) => error_response(e),
             },
         };
@@ -72,32 +82,44 @@ pub async fn around<E: Endpoint>(
     .await
 }
 
-/// Refuses bodies over `max` bytes with 413; a body without length is read up to the limit.
-async fn limit_body(req: &mut Request, max: usize) -> Option<Response> {
+/// Reads the body (refusing more than `max` bytes with 413) and puts it back, keeping a copy to
+/// explain a rejected JSON body.
+async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Response> {
     let too_large = || {
+        let detail = format!("the request body exceeds {max} bytes");
         problem_response(&Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            format!("the request body exceeds {max} bytes"),
+            detail,
         ))
     };
-    if let Some(len) = req
+    if req
         .header("content-length")
         .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > max)
     {
-        return (len > max).then(too_large);
+        return Err(too_large());
     }
-    if matches!(
-        *req.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE
-    ) {
-        return None;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(Vec::new());
     }
-    match req.take_body().into_bytes_limit(max).await {
-        Ok(bytes) => {
-            req.set_body(bytes);
-            None
-        }
-        Err(_) => Some(too_large()),
-    }
+    let bytes = req
+        .take_body()
+        .into_bytes_limit(max)
+        .await
+        .map_err(|_| too_large())?;
+    let copy = bytes.to_vec();
+    req.set_body(bytes);
+    Ok(copy)
+}
+
+fn invalid_body(m: crate::body_check::Mismatch) -> Response {
+    let detail = format!("{}: {}", m.field, m.message);
+    let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail);
+    problem.errors = vec![FieldProblem {
+        field: m.field,
+        code: m.code.into(),
+        message: m.message,
+    }];
+    problem_response(&problem)
 }
