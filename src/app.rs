@@ -2,9 +2,7 @@
 
 use crate::identity::IdentityService;
 use crate::jobs::JobRunner;
-use crate::ports::{
-    Cache, Clock, JobQueue, Mailer, ObjectStore, PasswordHasher, RateLimiter, Store, TokenIssuer,
-};
+use crate::ports::{Cache, Clock, JobQueue, Mailer, ObjectStore, PasswordHasher, RateLimiter, Store, TokenIssuer};
 use crate::tenancy::TenancyService;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,9 +2,7 @@
 //! made of mockall repositories, and an app whose other ports are mocks too.
 
 use crate::catalog::repo::{MockPdvRepo, PdvRepo};
-use crate::identity::repo::{
-    AuditRepo, CredentialRepo, MockAuditRepo, MockCredentialRepo, MockUserRepo, UserRepo,
-};
+use crate::identity::repo::{AuditRepo, CredentialRepo, MockAuditRepo, MockCredentialRepo, MockUserRepo, UserRepo};
 use crate::jobs::repo::{MockOutboxRepo, OutboxRepo};
 use crate::kernel::{CoreResult, TenantId};
 use crate::ports::cache::MockCache;
@@ -17,8 +15,7 @@ use crate::ports::security::{MockPasswordHasher, MockTokenIssuer};
 use crate::ports::store::{Erased, GlobalWork, TenantWork};
 use crate::ports::{GlobalTx, Store, TenantTx};
 use crate::tenancy::repo::{
-    CompanyRepo, InvitationRepo, MembershipRepo, MockCompanyRepo, MockInvitationRepo,
-    MockMembershipRepo,
+    CompanyRepo, InvitationRepo, MembershipRepo, MockCompanyRepo, MockInvitationRepo, MockMembershipRepo,
 };
 use crate::{App, AppPorts, Settings};
 use std::sync::atomic::{AtomicUsize, Ordering};

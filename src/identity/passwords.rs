@@ -1,13 +1,13 @@
 //! Changing and resetting passwords. Both close sessions: a change closes the others, a reset all.
 
-use super::model::{AuditEvent, OneTimeToken, TokenPurpose};
+use super::model::{AuditEvent, OneTimeToken, TokenPurpose, User};
 use super::service::{email_job, throttled};
 use super::{IdentityService, Principal};
 use crate::app::span;
 use crate::kernel::error::Checks;
-use crate::kernel::{validate, CoreError, CoreResult, OneTimeTokenId, UserId};
+use crate::kernel::{validate, CoreError, CoreResult, OneTimeTokenId, SessionId, UserId};
 use crate::notify;
-use crate::ports::in_global;
+use crate::ports::{in_global, GlobalTx};
 use chrono::{DateTime, Utc};
 
 impl IdentityService {
@@ -27,13 +27,7 @@ impl IdentityService {
         }
         checks.finish()?;
         let user = self.me(principal).await?;
-        if !self
-            .ctx
-            .ports
-            .hasher
-            .verify(current, &user.password_hash)
-            .await?
-        {
+        if !self.ctx.ports.hasher.verify(current, &user.password_hash).await? {
             return Err(CoreError::bad_request(
                 "wrong_password",
                 "the current password is incorrect",
@@ -49,24 +43,7 @@ impl IdentityService {
         let (now, keep) = (self.ctx.now(), principal.session);
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let mut user = user;
-                user.password_hash = hash;
-                user.updated_at = now;
-                tx.users().update(&user).await?;
-                tx.credentials()
-                    .revoke_user_sessions(user.id, Some(keep), now)
-                    .await?;
-                tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user.id),
-                        None,
-                        "password_changed",
-                        "",
-                    ))
-                    .await?;
-                let mail = notify::password_changed(&user.email, &user.profile.full_name());
-                tx.outbox().add(&email_job(mail, now)).await?;
+                store_password(tx, user, hash, Some(keep), "password_changed", now).await?;
                 Ok(now)
             })
         })
@@ -123,19 +100,13 @@ impl IdentityService {
 
     /// Sets a new password with a reset token; the token is spent and every session is closed.
     pub async fn reset_password(&self, token: &str, new_password: &str) -> CoreResult<UserId> {
-        validate::password("new_password", new_password)
-            .map_err(|e| CoreError::Validation(vec![e]))?;
+        validate::password("new_password", new_password).map_err(|e| CoreError::Validation(vec![e]))?;
         let hash = self.ctx.ports.hasher.hash(new_password).await?;
         let token_hash = self.ctx.ports.tokens.hash_secret(token.trim());
         let now = self.ctx.now();
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let bad = || {
-                    CoreError::bad_request(
-                        "invalid_token",
-                        "the link is invalid, already used or expired",
-                    )
-                };
+                let bad = || CoreError::bad_request("invalid_token", "the link is invalid, already used or expired");
                 let stored = tx
                     .credentials()
                     .one_time_by_hash(TokenPurpose::ResetPassword, &token_hash)
@@ -147,29 +118,35 @@ impl IdentityService {
                 {
                     return Err(bad());
                 }
-                let mut user = tx.users().by_id(stored.user_id).await?.ok_or_else(bad)?;
-                user.password_hash = hash;
-                user.updated_at = now;
-                tx.users().update(&user).await?;
-                tx.credentials()
-                    .revoke_user_sessions(user.id, None, now)
-                    .await?;
-                tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user.id),
-                        None,
-                        "password_reset",
-                        "",
-                    ))
-                    .await?;
-                let mail = notify::password_changed(&user.email, &user.profile.full_name());
-                tx.outbox().add(&email_job(mail, now)).await?;
+                let user = tx.users().by_id(stored.user_id).await?.ok_or_else(bad)?;
+                let user = store_password(tx, user, hash, None, "password_reset", now).await?;
                 Ok(user.id)
             })
         })
         .await
     }
+}
+
+/// Stores a new password hash, closes the user's sessions but `keep`, audits the change and tells
+/// the user by email.
+async fn store_password(
+    tx: &mut dyn GlobalTx,
+    mut user: User,
+    hash: String,
+    keep: Option<SessionId>,
+    action: &'static str,
+    now: DateTime<Utc>,
+) -> CoreResult<User> {
+    user.password_hash = hash;
+    user.updated_at = now;
+    tx.users().update(&user).await?;
+    tx.credentials().revoke_user_sessions(user.id, keep, now).await?;
+    tx.audit()
+        .record(&AuditEvent::new(now, Some(user.id), None, action, ""))
+        .await?;
+    let mail = notify::password_changed(&user.email, &user.profile.full_name());
+    tx.outbox().add(&email_job(mail, now)).await?;
+    Ok(user)
 }
 
 fn validate_mismatch() -> crate::kernel::FieldError {

@@ -28,20 +28,11 @@ pub trait CredentialRepo: Send {
     /// Stores a single-use token.
     async fn insert_one_time(&mut self, token: &OneTimeToken) -> CoreResult<()>;
     /// The single-use token with this hash and purpose, used or not.
-    async fn one_time_by_hash(
-        &mut self,
-        purpose: TokenPurpose,
-        hash: &str,
-    ) -> CoreResult<Option<OneTimeToken>>;
+    async fn one_time_by_hash(&mut self, purpose: TokenPurpose, hash: &str) -> CoreResult<Option<OneTimeToken>>;
     /// Marks the token used if it was unused; `false` when someone else used it first.
     async fn use_one_time(&mut self, id: OneTimeTokenId, at: DateTime<Utc>) -> CoreResult<bool>;
     /// Marks every unused token of the user for `purpose` as used.
-    async fn retire_one_time(
-        &mut self,
-        user: UserId,
-        purpose: TokenPurpose,
-        at: DateTime<Utc>,
-    ) -> CoreResult<()>;
+    async fn retire_one_time(&mut self, user: UserId, purpose: TokenPurpose, at: DateTime<Utc>) -> CoreResult<()>;
     /// How many tokens of `purpose` the user was sent since `since` (for throttling).
     async fn count_one_time_since(
         &mut self,

@@ -52,30 +52,13 @@ pub struct ProfilePatch {
 
 /// Validates the profile part of a registration or invitation acceptance.
 pub(crate) fn validate_profile(checks: &mut Checks, input: &RegisterInput) -> Option<Profile> {
-    let first_name = checks.take(validate::text(
-        "profile.first_name",
-        &input.first_name,
-        2,
-        50,
-    ));
+    let first_name = checks.take(validate::text("profile.first_name", &input.first_name, 2, 50));
     let last_name = checks.take(validate::text("profile.last_name", &input.last_name, 2, 50));
-    let phone = match input
-        .phone_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(p) => checks
-            .take(validate::phone("profile.phone_number", p))
-            .map(Some),
+    let phone = match input.phone_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => checks.take(validate::phone("profile.phone_number", p)).map(Some),
         None => Some(None),
     };
-    let dni = match input
-        .dni
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let dni = match input.dni.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(d) => checks.take(validate::cedula("profile.dni", d)).map(Some),
         None => Some(None),
     };
@@ -120,12 +103,7 @@ pub(crate) async fn throttled(
 
 /// Sends a new verification token unless the address was sent one in the last minute or five in
 /// the last day (silently: the caller's answer never changes).
-async fn send_verification(
-    ctx: &Ctx,
-    tx: &mut dyn GlobalTx,
-    user: &User,
-    now: DateTime<Utc>,
-) -> CoreResult<()> {
+async fn send_verification(ctx: &Ctx, tx: &mut dyn GlobalTx, user: &User, now: DateTime<Utc>) -> CoreResult<()> {
     if throttled(tx, user.id, TokenPurpose::VerifyEmail, now).await? {
         return Ok(());
     }
@@ -213,8 +191,7 @@ impl IdentityService {
         match result {
             Ok(()) => Ok(RegisterOutcome { email }),
             Err(CoreError::Conflict {
-                code: "email_taken",
-                ..
+                code: "email_taken", ..
             }) => Ok(RegisterOutcome { email }),
             Err(e) => Err(e),
         }
@@ -260,13 +237,7 @@ impl IdentityService {
                 user.updated_at = now;
                 tx.users().update(&user).await?;
                 tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user.id),
-                        None,
-                        "email_verified",
-                        "",
-                    ))
+                    .record(&AuditEvent::new(now, Some(user.id), None, "email_verified", ""))
                     .await?;
                 let tokens = if auto_login {
                     Some(start_session(&ctx, tx, &user, now).await?)
@@ -287,9 +258,7 @@ impl IdentityService {
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 match tx.users().by_email(&email).await? {
-                    Some(user) if !user.email_verified => {
-                        send_verification(&ctx, tx, &user, now).await
-                    }
+                    Some(user) if !user.email_verified => send_verification(&ctx, tx, &user, now).await,
                     _ => Ok(()),
                 }
             })
@@ -308,11 +277,7 @@ impl IdentityService {
     }
 
     /// Changes the caller's profile; only the given fields change.
-    pub async fn update_profile(
-        &self,
-        principal: &Principal,
-        patch: ProfilePatch,
-    ) -> CoreResult<User> {
+    pub async fn update_profile(&self, principal: &Principal, patch: ProfilePatch) -> CoreResult<User> {
         let mut checks = Checks::new();
         let first = patch
             .first_name
@@ -324,9 +289,7 @@ impl IdentityService {
             .map(|v| checks.take(validate::text("profile.last_name", v, 2, 50)));
         let phone = patch.phone_number.as_deref().map(|v| match v.trim() {
             "" => Some(None),
-            p => checks
-                .take(validate::phone("profile.phone_number", p))
-                .map(Some),
+            p => checks.take(validate::phone("profile.phone_number", p)).map(Some),
         });
         checks.finish()?;
         self.change_user(principal, move |user| {
@@ -344,11 +307,7 @@ impl IdentityService {
     }
 
     /// Sets the onboarding flag.
-    pub async fn set_first_login(
-        &self,
-        principal: &Principal,
-        first_login: bool,
-    ) -> CoreResult<User> {
+    pub async fn set_first_login(&self, principal: &Principal, first_login: bool) -> CoreResult<User> {
         self.change_user(principal, move |user| user.first_login = first_login)
             .await
     }

@@ -34,20 +34,11 @@ fn invalid_credentials() -> CoreError {
 }
 
 fn invalid_refresh() -> CoreError {
-    CoreError::unauthorized(
-        "invalid_refresh_token",
-        "the refresh token is invalid or expired",
-    )
+    CoreError::unauthorized("invalid_refresh_token", "the refresh token is invalid or expired")
 }
 
 /// Claims of a token of `kind` for `user` in `session`.
-pub(crate) fn claims_for(
-    ctx: &Ctx,
-    user: &User,
-    session: SessionId,
-    kind: TokenKind,
-    now: DateTime<Utc>,
-) -> Claims {
+pub(crate) fn claims_for(ctx: &Ctx, user: &User, session: SessionId, kind: TokenKind, now: DateTime<Utc>) -> Claims {
     let ttl = if kind == TokenKind::Refresh {
         ctx.settings.refresh_ttl
     } else {
@@ -107,10 +98,10 @@ pub(crate) async fn start_session(
     };
     tx.credentials().insert_session(&session).await?;
     let refresh_token = issue_refresh(ctx, tx, user, session.id, now).await?;
-    let access_token =
-        ctx.ports
-            .tokens
-            .sign(&claims_for(ctx, user, session.id, TokenKind::Access, now))?;
+    let access_token = ctx
+        .ports
+        .tokens
+        .sign(&claims_for(ctx, user, session.id, TokenKind::Access, now))?;
     Ok(SessionTokens {
         access_token,
         refresh_token,
@@ -148,12 +139,7 @@ impl IdentityService {
             .await?;
             return Err(invalid_credentials());
         };
-        if !ctx
-            .ports
-            .hasher
-            .verify(password, &user.password_hash)
-            .await?
-        {
+        if !ctx.ports.hasher.verify(password, &user.password_hash).await? {
             self.audit(AuditEvent::new(
                 now,
                 Some(user.id),
@@ -171,10 +157,7 @@ impl IdentityService {
             ));
         }
         if !user.is_active {
-            return Err(CoreError::forbidden(
-                "account_inactive",
-                "this account is inactive",
-            ));
+            return Err(CoreError::forbidden("account_inactive", "this account is inactive"));
         }
         let worker = ctx.clone();
         in_global(ctx.store(), move |tx| {
@@ -185,13 +168,7 @@ impl IdentityService {
                 tx.users().update(&user).await?;
                 let tokens = start_session(&worker, tx, &user, now).await?;
                 tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user.id),
-                        None,
-                        "login",
-                        "password login",
-                    ))
+                    .record(&AuditEvent::new(now, Some(user.id), None, "login", "password login"))
                     .await?;
                 Ok((user, tokens))
             })
@@ -227,16 +204,8 @@ impl IdentityService {
                     return Ok(RefreshOutcome::Rejected(invalid_refresh()));
                 }
                 if !tx.credentials().use_refresh(stored.id, now).await? {
-                    tx.credentials()
-                        .revoke_session(stored.session_id, now)
-                        .await?;
-                    let event = AuditEvent::new(
-                        now,
-                        Some(stored.user_id),
-                        None,
-                        "refresh_reused",
-                        "session revoked",
-                    );
+                    tx.credentials().revoke_session(stored.session_id, now).await?;
+                    let event = AuditEvent::new(now, Some(stored.user_id), None, "refresh_reused", "session revoked");
                     tx.audit().record(&event).await?;
                     return Ok(RefreshOutcome::Rejected(CoreError::unauthorized(
                         "refresh_token_reused",
@@ -247,8 +216,7 @@ impl IdentityService {
                     Some(u) if u.is_active => u,
                     _ => return Ok(RefreshOutcome::Rejected(invalid_refresh())),
                 };
-                let refresh_token =
-                    issue_refresh(&worker, tx, &user, stored.session_id, now).await?;
+                let refresh_token = issue_refresh(&worker, tx, &user, stored.session_id, now).await?;
                 let claims = claims_for(&worker, &user, stored.session_id, TokenKind::Access, now);
                 let access_token = worker.ports.tokens.sign(&claims)?;
                 let expires_in = worker.settings.access_ttl.as_secs();
@@ -296,19 +264,11 @@ impl IdentityService {
         }
         let (user_id, sid) = (claims.sub, claims.sid);
         let (user, session) = in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move {
-                Ok((
-                    tx.users().by_id(user_id).await?,
-                    tx.credentials().session(sid).await?,
-                ))
-            })
+            Box::pin(async move { Ok((tx.users().by_id(user_id).await?, tx.credentials().session(sid).await?)) })
         })
         .await?;
         let user = user.filter(|u| u.is_active).ok_or_else(|| {
-            CoreError::unauthorized(
-                "invalid_token",
-                "the user of this token does not exist or is inactive",
-            )
+            CoreError::unauthorized("invalid_token", "the user of this token does not exist or is inactive")
         })?;
         if session.is_none_or(|s| s.revoked_at.is_some() || s.user_id != user.id) {
             return Err(CoreError::unauthorized(
@@ -333,11 +293,7 @@ impl IdentityService {
     /// Spends about the time of a real verification, so unknown emails are not told apart by timing.
     async fn burn_hash_time(&self, password: &str) {
         let dummy = {
-            let cached = self
-                .dummy_hash
-                .lock()
-                .map(|g| g.clone())
-                .unwrap_or_default();
+            let cached = self.dummy_hash.lock().map(|g| g.clone()).unwrap_or_default();
             match cached {
                 Some(h) => h,
                 None => match self.ctx.ports.hasher.hash("ally360-timing-equaliser").await {

@@ -25,13 +25,10 @@ fn hashing_mocks() -> Mocks {
         .expect_hash()
         .times(1)
         .returning(|_| Ok("argon2-hash".into()));
-    mocks
-        .tokens
-        .expect_new_secret()
-        .returning(|| OneTimeSecret {
-            plain: "plain-token".into(),
-            hash: "hashed-token".into(),
-        });
+    mocks.tokens.expect_new_secret().returning(|| OneTimeSecret {
+        plain: "plain-token".into(),
+        hash: "hashed-token".into(),
+    });
     mocks
 }
 
@@ -71,9 +68,7 @@ async fn register_writes_user_token_and_email_job_in_one_unit_of_work() {
         .times(1)
         .withf(|u| u.email == "ana@example.com" && !u.is_active && u.password_hash == "argon2-hash")
         .returning(|_| Ok(()));
-    tx.credentials
-        .expect_count_one_time_since()
-        .returning(|_, _, _| Ok(0));
+    tx.credentials.expect_count_one_time_since().returning(|_, _, _| Ok(0));
     tx.credentials
         .expect_retire_one_time()
         .with(always(), eq(TokenPurpose::VerifyEmail), always())
@@ -98,26 +93,16 @@ async fn register_writes_user_token_and_email_job_in_one_unit_of_work() {
     tx.audit.expect_record().returning(|_| Ok(()));
     let store = TestStore::new(tx);
     let app = app(store.clone(), hashing_mocks());
-    let out = app
-        .identity
-        .register(input("  ANA@example.com "))
-        .await
-        .unwrap();
+    let out = app.identity.register(input("  ANA@example.com ")).await.unwrap();
     assert_eq!(out.email, "ana@example.com");
-    assert_eq!(
-        store.runs(),
-        1,
-        "user, token and job are written by one unit of work"
-    );
+    assert_eq!(store.runs(), 1, "user, token and job are written by one unit of work");
 }
 
 #[tokio::test]
 async fn register_of_a_known_email_changes_nothing_and_notifies_the_owner() {
     let mut tx = TestTx::default();
     let known = verified_user("ana@example.com");
-    tx.users
-        .expect_by_email()
-        .returning(move |_| Ok(Some(known.clone())));
+    tx.users.expect_by_email().returning(move |_| Ok(Some(known.clone())));
     tx.users.expect_insert().never();
     tx.credentials.expect_insert_one_time().never();
     tx.outbox
@@ -127,11 +112,7 @@ async fn register_of_a_known_email_changes_nothing_and_notifies_the_owner() {
         .returning(|_| Ok(()));
     let app = app(TestStore::new(tx), hashing_mocks());
     assert_eq!(
-        app.identity
-            .register(input("ana@example.com"))
-            .await
-            .unwrap()
-            .email,
+        app.identity.register(input("ana@example.com")).await.unwrap().email,
         "ana@example.com"
     );
 }
@@ -149,9 +130,7 @@ async fn invalid_registration_touches_no_port() {
 async fn wrong_password_is_audited_and_opens_no_session() {
     let mut tx = TestTx::default();
     let user = verified_user("ana@example.com");
-    tx.users
-        .expect_by_email()
-        .returning(move |_| Ok(Some(user.clone())));
+    tx.users.expect_by_email().returning(move |_| Ok(Some(user.clone())));
     tx.audit
         .expect_record()
         .times(1)
@@ -166,11 +145,7 @@ async fn wrong_password_is_audited_and_opens_no_session() {
         .times(1)
         .returning(|_, _| Ok(false));
     let app = app(TestStore::new(tx), mocks);
-    let err = app
-        .identity
-        .login("ana@example.com", "bad-password")
-        .await
-        .unwrap_err();
+    let err = app.identity.login("ana@example.com", "bad-password").await.unwrap_err();
     assert!(matches!(
         err,
         CoreError::Unauthorized {
@@ -200,11 +175,7 @@ async fn a_refresh_token_never_authenticates_a_request() {
         })
     });
     let app = app(store.clone(), mocks);
-    let err = app
-        .identity
-        .authenticate("refresh.jwt.here")
-        .await
-        .unwrap_err();
+    let err = app.identity.authenticate("refresh.jwt.here").await.unwrap_err();
     assert!(matches!(
         err,
         CoreError::Unauthorized {

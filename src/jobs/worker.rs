@@ -137,11 +137,7 @@ mod tests {
     async fn a_sent_email_is_acked() {
         let mut mocks = Mocks::default();
         let d = delivery(1);
-        mocks
-            .queue
-            .expect_pull()
-            .times(1)
-            .return_once(move |_, _| Ok(Some(d)));
+        mocks.queue.expect_pull().times(1).return_once(move |_, _| Ok(Some(d)));
         mocks
             .mailer
             .expect_send()
@@ -151,21 +147,14 @@ mod tests {
         mocks.queue.expect_ack().times(1).returning(|_| Ok(()));
         mocks.queue.expect_retry().never();
         let app = app(TestStore::new(TestTx::default()), mocks);
-        assert_eq!(
-            app.jobs.run_one("w", Duration::ZERO).await.unwrap(),
-            Some(true)
-        );
+        assert_eq!(app.jobs.run_one("w", Duration::ZERO).await.unwrap(), Some(true));
     }
 
     #[tokio::test]
     async fn a_failed_email_is_retried_with_backoff_not_acked() {
         let mut mocks = Mocks::default();
         let d = delivery(2);
-        mocks
-            .queue
-            .expect_pull()
-            .times(1)
-            .return_once(move |_, _| Ok(Some(d)));
+        mocks.queue.expect_pull().times(1).return_once(move |_, _| Ok(Some(d)));
         mocks
             .mailer
             .expect_send()
@@ -179,20 +168,14 @@ mod tests {
             .times(1)
             .returning(|_, _, _| Ok(()));
         let app = app(TestStore::new(TestTx::default()), mocks);
-        assert_eq!(
-            app.jobs.run_one("w", Duration::ZERO).await.unwrap(),
-            Some(false)
-        );
+        assert_eq!(app.jobs.run_one("w", Duration::ZERO).await.unwrap(), Some(false));
     }
 
     #[tokio::test]
     async fn the_relay_leaves_jobs_in_the_outbox_when_the_queue_refuses() {
         let mut tx = TestTx::default();
         let job = delivery(1).job;
-        tx.outbox
-            .expect_pending()
-            .times(1)
-            .return_once(move |_| Ok(vec![job]));
+        tx.outbox.expect_pending().times(1).return_once(move |_| Ok(vec![job]));
         tx.outbox.expect_mark_relayed().never();
         let mut mocks = Mocks::default();
         mocks

@@ -19,13 +19,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, strongest first.
-    pub const ALL: [Role; 5] = [
-        Role::Owner,
-        Role::Admin,
-        Role::Seller,
-        Role::Accountant,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 5] = [Role::Owner, Role::Admin, Role::Seller, Role::Accountant, Role::Viewer];
 
     /// The stored and serialised name.
     pub fn as_str(&self) -> &'static str {

@@ -88,11 +88,7 @@ impl CoreError {
         }
     }
     /// A 409 naming the field that clashes.
-    pub fn conflict_on(
-        code: &'static str,
-        field: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn conflict_on(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             field: Some(field),

@@ -4,9 +4,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 /// An amount of money, rounded half-up to 2 decimal places.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Money(Decimal);
 
@@ -45,9 +43,7 @@ impl std::iter::Sum for Money {
 }
 
 /// A quantity of stock or of a document line, with 3 decimal places (kilos, metres, litres).
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Quantity(Decimal);
 
@@ -76,9 +72,7 @@ mod tests {
         assert_eq!(m.amount().to_string(), "10.01");
         let m = Money::new(Decimal::from_str("-10.005").unwrap());
         assert_eq!(m.amount().to_string(), "-10.01");
-        let total: Money = [Money::new(Decimal::ONE), Money::new(Decimal::TWO)]
-            .into_iter()
-            .sum();
+        let total: Money = [Money::new(Decimal::ONE), Money::new(Decimal::TWO)].into_iter().sum();
         assert_eq!(total.amount(), Decimal::from(3));
     }
 

@@ -11,11 +11,9 @@ pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     }
     let (local, domain) = value.split_once('@').ok_or_else(bad)?;
     let labels_ok = domain.split('.').count() >= 2
-        && domain.split('.').all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && !l.starts_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
     if local.is_empty() || local.len() > 64 || domain.contains('@') || !labels_ok {
         return Err(bad());
     }
@@ -31,17 +29,9 @@ pub const PASSWORD_MAX: usize = 128;
 pub fn password(field: &str, raw: &str) -> Result<(), FieldError> {
     let n = raw.chars().count();
     if n < PASSWORD_MIN {
-        Err(FieldError::new(
-            field,
-            "too_short",
-            "must have at least 8 characters",
-        ))
+        Err(FieldError::new(field, "too_short", "must have at least 8 characters"))
     } else if n > PASSWORD_MAX {
-        Err(FieldError::new(
-            field,
-            "too_long",
-            "must have at most 128 characters",
-        ))
+        Err(FieldError::new(field, "too_long", "must have at most 128 characters"))
     } else {
         Ok(())
     }
@@ -74,11 +64,7 @@ pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fi
 }
 
 /// An optional text: blank becomes `None`, otherwise at most `max` characters.
-pub fn optional_text(
-    field: &str,
-    raw: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(v) => text(field, v, 1, max).map(Some),
@@ -196,10 +182,7 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_lowercased_and_checked() {
-        assert_eq!(
-            email("email", "  Ana@Example.COM ").unwrap(),
-            "ana@example.com"
-        );
+        assert_eq!(email("email", "  Ana@Example.COM ").unwrap(), "ana@example.com");
         for bad in [
             "",
             "ana",

@@ -30,7 +30,9 @@ fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, 
         ));
         text.push_str(&format!("{label}: {url}\n\n"));
     }
-    html.push_str("</div><div style=\"background:#f3f4f6;padding:12px;font-size:12px\">Ally360 · Colombia</div></body></html>");
+    html.push_str(
+        "</div><div style=\"background:#f3f4f6;padding:12px;font-size:12px\">Ally360 · Colombia</div></body></html>",
+    );
     text.push_str("— Ally360\n");
     Email {
         to: to.into(),
@@ -67,10 +69,8 @@ pub fn account_exists(frontend: &str, to: &str, name: &str) -> Email {
         "Ya tienes una cuenta en Ally360",
         &[
             format!("Hola {name},"),
-            "Alguien intentó registrarse en Ally360 con este correo, que ya tiene una cuenta."
-                .into(),
-            "Si fuiste tú, inicia sesión o restablece tu contraseña. Si no, ignora este mensaje."
-                .into(),
+            "Alguien intentó registrarse en Ally360 con este correo, que ya tiene una cuenta.".into(),
+            "Si fuiste tú, inicia sesión o restablece tu contraseña. Si no, ignora este mensaje.".into(),
         ],
         Some(("Iniciar sesión", &url)),
     )
@@ -105,14 +105,7 @@ pub fn password_changed(to: &str, name: &str) -> Email {
 }
 
 /// An invitation to join a company, valid for seven days.
-pub fn invitation(
-    frontend: &str,
-    to: &str,
-    inviter: &str,
-    company: &str,
-    role: &str,
-    token: &str,
-) -> Email {
+pub fn invitation(frontend: &str, to: &str, inviter: &str, company: &str, role: &str, token: &str) -> Email {
     layout(
         to,
         &format!("Te han invitado a {company} en Ally360"),
@@ -120,10 +113,7 @@ pub fn invitation(
             format!("{inviter} te invitó a unirte a {company} en Ally360 con el rol {role}."),
             "La invitación vence en 7 días.".into(),
         ],
-        Some((
-            "Aceptar invitación",
-            &link(frontend, "accept-invitation", token),
-        )),
+        Some(("Aceptar invitación", &link(frontend, "accept-invitation", token))),
     )
 }
 
@@ -133,22 +123,13 @@ mod tests {
 
     #[test]
     fn emails_escape_html_and_carry_both_parts() {
-        let e = invitation(
-            "http://app/",
-            "a@b.co",
-            "<b>Ana</b>",
-            "Tienda & Cía",
-            "admin",
-            "tok",
-        );
+        let e = invitation("http://app/", "a@b.co", "<b>Ana</b>", "Tienda & Cía", "admin", "tok");
         assert!(e.html.contains("&lt;b&gt;Ana&lt;/b&gt;"));
         assert!(e.html.contains("Tienda &amp; Cía"));
         assert!(e.text.contains("http://app/accept-invitation?token=tok"));
         assert_eq!(e.subject, "Te han invitado a Tienda & Cía en Ally360");
         let v = verification("http://app", "a@b.co", "Ana", "t1");
-        assert!(v
-            .text
-            .contains("http://app/verify-email?token=t1&auto_login=true"));
+        assert!(v.text.contains("http://app/verify-email?token=t1&auto_login=true"));
         assert!(password_reset("http://app", "a@b.co", "Ana", "t2")
             .text
             .contains("1 hora"));

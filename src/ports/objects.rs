@@ -33,12 +33,7 @@ pub struct ObjectInfo {
 #[async_trait::async_trait]
 pub trait ObjectStore: Send + Sync {
     /// A URL to upload `key`.
-    async fn presign_put(
-        &self,
-        key: &str,
-        content_type: &str,
-        ttl: Duration,
-    ) -> CoreResult<PresignedUrl>;
+    async fn presign_put(&self, key: &str, content_type: &str, ttl: Duration) -> CoreResult<PresignedUrl>;
     /// A URL to download `key`.
     async fn presign_get(&self, key: &str, ttl: Duration) -> CoreResult<PresignedUrl>;
     /// Size and type of a stored object.

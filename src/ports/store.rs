@@ -20,12 +20,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub type Erased = Box<dyn Any + Send>;
 
 /// Work on the global data, run inside one transaction.
-pub type GlobalWork =
-    Box<dyn for<'t> FnOnce(&'t mut dyn GlobalTx) -> BoxFuture<'t, CoreResult<Erased>> + Send>;
+pub type GlobalWork = Box<dyn for<'t> FnOnce(&'t mut dyn GlobalTx) -> BoxFuture<'t, CoreResult<Erased>> + Send>;
 
 /// Work on one tenant's data, run inside one transaction.
-pub type TenantWork =
-    Box<dyn for<'t> FnOnce(&'t mut dyn TenantTx) -> BoxFuture<'t, CoreResult<Erased>> + Send>;
+pub type TenantWork = Box<dyn for<'t> FnOnce(&'t mut dyn TenantTx) -> BoxFuture<'t, CoreResult<Erased>> + Send>;
 
 /// The transactional store.
 ///

@@ -8,8 +8,7 @@ use crate::identity::model::AuditEvent;
 use crate::identity::Principal;
 use crate::kernel::error::Checks;
 use crate::kernel::{
-    validate, Actor, CoreError, CoreResult, FieldError, MembershipId, PdvId, Permission, Role,
-    TenantId,
+    validate, Actor, CoreError, CoreResult, FieldError, MembershipId, PdvId, Permission, Role, TenantId,
 };
 use crate::ports::{in_global, in_tenant};
 
@@ -63,19 +62,13 @@ fn check_dv(nit: &str, given: Option<&str>) -> Result<u8, FieldError> {
 }
 
 fn optional(checks: &mut Checks, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-    checks
-        .take(validate::optional_text(field, value, max))
-        .flatten()
+    checks.take(validate::optional_text(field, value, max)).flatten()
 }
 
 impl TenancyService {
     /// Creates a company: the caller becomes its owner and its main PDV "Principal" is created, all
     /// in one transaction.
-    pub async fn create_company(
-        &self,
-        principal: &Principal,
-        input: CompanyInput,
-    ) -> CoreResult<(Company, Pdv)> {
+    pub async fn create_company(&self, principal: &Principal, input: CompanyInput) -> CoreResult<(Company, Pdv)> {
         let mut checks = Checks::new();
         let name = checks.take(validate::text("name", &input.name, 2, 100));
         let phone = checks.take(validate::phone("phone_number", &input.phone_number));
@@ -87,12 +80,7 @@ impl TenancyService {
             "quantity_employees",
             input.quantity_employees.as_deref().unwrap_or("1-10"),
         ));
-        let description = optional(
-            &mut checks,
-            "description",
-            input.description.as_deref(),
-            1000,
-        );
+        let description = optional(&mut checks, "description", input.description.as_deref(), 1000);
         let address = optional(&mut checks, "address", input.address.as_deref(), 255);
         let activity = optional(
             &mut checks,
@@ -100,16 +88,9 @@ impl TenancyService {
             input.economic_activity.as_deref(),
             255,
         );
-        let social_reason = optional(
-            &mut checks,
-            "social_reason",
-            input.social_reason.as_deref(),
-            255,
-        );
+        let social_reason = optional(&mut checks, "social_reason", input.social_reason.as_deref(), 255);
         checks.finish()?;
-        let (Some(name), Some(phone), Some(nit), Some(dv), Some(employees)) =
-            (name, phone, nit, dv, employees)
-        else {
+        let (Some(name), Some(phone), Some(nit), Some(dv), Some(employees)) = (name, phone, nit, dv, employees) else {
             return Err(CoreError::internal("validation passed without values"));
         };
         let now = self.ctx.now();
@@ -142,12 +123,7 @@ impl TenancyService {
         let pdv = Pdv {
             id: PdvId::new(),
             name: "Principal".into(),
-            address: Some(
-                company
-                    .address
-                    .clone()
-                    .unwrap_or_else(|| "Dirección principal".into()),
-            ),
+            address: Some(company.address.clone().unwrap_or_else(|| "Dirección principal".into())),
             phone_number: Some(company.phone_number.clone()),
             is_main: true,
             is_active: true,
@@ -168,11 +144,7 @@ impl TenancyService {
                     &company.name,
                 );
                 tx.audit().record(&event).await?;
-                tx.enter_tenant(company.id)
-                    .await?
-                    .pdvs()
-                    .insert(&pdv)
-                    .await?;
+                tx.enter_tenant(company.id).await?.pdvs().insert(&pdv).await?;
                 Ok((company, pdv))
             })
         })
@@ -263,13 +235,7 @@ impl TenancyService {
                 c.updated_at = now;
                 tx.companies().update(&c).await?;
                 tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user),
-                        Some(tenant),
-                        "company_updated",
-                        "",
-                    ))
+                    .record(&AuditEvent::new(now, Some(user), Some(tenant), "company_updated", ""))
                     .await?;
                 Ok(c)
             })

@@ -8,8 +8,7 @@ use crate::identity::model::{AuditEvent, User};
 use crate::identity::{email_job, validate_profile, Principal, RegisterInput};
 use crate::kernel::error::Checks;
 use crate::kernel::{
-    validate, Actor, CoreError, CoreResult, InvitationId, MembershipId, Page, PageRequest,
-    Permission, Role, UserId,
+    validate, Actor, CoreError, CoreResult, InvitationId, MembershipId, Page, PageRequest, Permission, Role, UserId,
 };
 use crate::notify;
 use crate::ports::{in_global, GlobalTx};
@@ -40,11 +39,7 @@ fn invalid_invitation() -> CoreError {
 }
 
 /// The pending invitation with this token, with its company.
-async fn pending_by_token(
-    tx: &mut dyn GlobalTx,
-    hash: &str,
-    now: DateTime<Utc>,
-) -> CoreResult<(Invitation, Company)> {
+async fn pending_by_token(tx: &mut dyn GlobalTx, hash: &str, now: DateTime<Utc>) -> CoreResult<(Invitation, Company)> {
     let invitation = tx
         .invitations()
         .by_token_hash(hash)
@@ -63,12 +58,7 @@ async fn pending_by_token(
 }
 
 /// Makes `user` a member with the invitation's role (reactivating a former membership) and closes it.
-async fn join(
-    tx: &mut dyn GlobalTx,
-    mut invitation: Invitation,
-    user: UserId,
-    now: DateTime<Utc>,
-) -> CoreResult<()> {
+async fn join(tx: &mut dyn GlobalTx, mut invitation: Invitation, user: UserId, now: DateTime<Utc>) -> CoreResult<()> {
     match tx.memberships().find(user, invitation.company_id).await? {
         Some(m) if m.is_active => {
             return Err(CoreError::conflict(
@@ -109,12 +99,7 @@ async fn join(
 
 impl TenancyService {
     /// Invites an email with a role and emails the 7-day link. Only an owner may invite an owner.
-    pub async fn invite(
-        &self,
-        actor: &Actor,
-        email: &str,
-        role: &str,
-    ) -> CoreResult<NewInvitation> {
+    pub async fn invite(&self, actor: &Actor, email: &str, role: &str) -> CoreResult<NewInvitation> {
         actor.require(Permission::MembersManage)?;
         let mut checks = Checks::new();
         let email = checks.take(validate::email("email", email));
@@ -130,12 +115,9 @@ impl TenancyService {
             return Err(CoreError::internal("validation passed without values"));
         };
         if role == Role::Owner {
-            actor.require(Permission::OwnersManage).map_err(|_| {
-                CoreError::forbidden(
-                    "owner_role_required",
-                    "only an owner can invite another owner",
-                )
-            })?;
+            actor
+                .require(Permission::OwnersManage)
+                .map_err(|_| CoreError::forbidden("owner_role_required", "only an owner can invite another owner"))?;
         }
         let (ctx, actor, now) = (self.ctx.clone(), *actor, self.ctx.now());
         let secret = ctx.ports.tokens.new_secret();
@@ -224,18 +206,11 @@ impl TenancyService {
 
     /// What an invitation token gives access to, while it is pending.
     pub async fn invitation_info(&self, token: &str) -> CoreResult<InvitationInfo> {
-        let (hash, now) = (
-            self.ctx.ports.tokens.hash_secret(token.trim()),
-            self.ctx.now(),
-        );
+        let (hash, now) = (self.ctx.ports.tokens.hash_secret(token.trim()), self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (invitation, company) = pending_by_token(tx, &hash, now).await?;
-                let user_exists = tx
-                    .users()
-                    .by_email(&invitation.invitee_email)
-                    .await?
-                    .is_some();
+                let user_exists = tx.users().by_email(&invitation.invitee_email).await?.is_some();
                 Ok(InvitationInfo {
                     invitation,
                     company,
@@ -248,11 +223,7 @@ impl TenancyService {
 
     /// Accepts an invitation by creating the account (active and verified: the token proves the
     /// mailbox). An email that already has an account must use `accept_existing` (409).
-    pub async fn accept_new(
-        &self,
-        token: &str,
-        input: RegisterInput,
-    ) -> CoreResult<(User, Company)> {
+    pub async fn accept_new(&self, token: &str, input: RegisterInput) -> CoreResult<(User, Company)> {
         let mut checks = Checks::new();
         checks.take(validate::password("password", &input.password));
         let profile = validate_profile(&mut checks, &input);
@@ -261,10 +232,7 @@ impl TenancyService {
             return Err(CoreError::internal("validation passed without values"));
         };
         let password_hash = self.ctx.ports.hasher.hash(&input.password).await?;
-        let (hash, now) = (
-            self.ctx.ports.tokens.hash_secret(token.trim()),
-            self.ctx.now(),
-        );
+        let (hash, now) = (self.ctx.ports.tokens.hash_secret(token.trim()), self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (invitation, company) = pending_by_token(tx, &hash, now).await?;
@@ -361,13 +329,11 @@ impl TenancyService {
         let (actor, now) = (*actor, self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let mut invitation =
-                    tx.invitations()
-                        .by_id(actor.tenant, id)
-                        .await?
-                        .ok_or(CoreError::NotFound {
-                            entity: "invitation",
-                        })?;
+                let mut invitation = tx
+                    .invitations()
+                    .by_id(actor.tenant, id)
+                    .await?
+                    .ok_or(CoreError::NotFound { entity: "invitation" })?;
                 match invitation.status(now) {
                     InvitationStatus::Accepted => {
                         return Err(CoreError::conflict(

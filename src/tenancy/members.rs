@@ -3,9 +3,7 @@
 use super::model::Membership;
 use super::TenancyService;
 use crate::identity::model::{AuditEvent, User};
-use crate::kernel::{
-    Actor, CoreError, CoreResult, Page, PageRequest, Permission, Role, TenantId, UserId,
-};
+use crate::kernel::{Actor, CoreError, CoreResult, Page, PageRequest, Permission, Role, TenantId, UserId};
 use crate::ports::{in_global, GlobalTx};
 use chrono::{DateTime, Utc};
 
@@ -24,11 +22,7 @@ fn owner_required() -> CoreError {
 }
 
 /// Fails with 409 when `target` is the only active owner left of `company`.
-async fn keep_an_owner(
-    tx: &mut dyn GlobalTx,
-    company: TenantId,
-    target: &Membership,
-) -> CoreResult<()> {
+async fn keep_an_owner(tx: &mut dyn GlobalTx, company: TenantId, target: &Membership) -> CoreResult<()> {
     if target.role != Role::Owner || !target.is_active {
         return Ok(());
     }
@@ -42,11 +36,7 @@ async fn keep_an_owner(
     Ok(())
 }
 
-async fn member_of(
-    tx: &mut dyn GlobalTx,
-    company: TenantId,
-    user: UserId,
-) -> CoreResult<(Membership, User)> {
+async fn member_of(tx: &mut dyn GlobalTx, company: TenantId, user: UserId) -> CoreResult<(Membership, User)> {
     let membership = tx
         .memberships()
         .find(user, company)
@@ -79,10 +69,7 @@ impl TenancyService {
                     .into_iter()
                     .filter_map(|m| {
                         let user = users.iter().find(|u| u.id == m.user_id)?.clone();
-                        Some(MemberView {
-                            user,
-                            membership: m,
-                        })
+                        Some(MemberView { user, membership: m })
                     })
                     .collect();
                 Ok(Page {
@@ -96,20 +83,13 @@ impl TenancyService {
     }
 
     /// Changes a member's role. Only owners touch the owner role; the last owner stays owner.
-    pub async fn change_role(
-        &self,
-        actor: &Actor,
-        user: UserId,
-        role: Role,
-    ) -> CoreResult<MemberView> {
+    pub async fn change_role(&self, actor: &Actor, user: UserId, role: Role) -> CoreResult<MemberView> {
         actor.require(Permission::MembersManage)?;
         let (actor, now) = (*actor, self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (mut membership, user) = member_of(tx, actor.tenant, user).await?;
-                if (membership.role == Role::Owner || role == Role::Owner)
-                    && !actor.can(Permission::OwnersManage)
-                {
+                if (membership.role == Role::Owner || role == Role::Owner) && !actor.can(Permission::OwnersManage) {
                     return Err(owner_required());
                 }
                 if role != Role::Owner {
@@ -119,9 +99,7 @@ impl TenancyService {
                 membership.role = role;
                 membership.updated_at = now;
                 tx.memberships().update(&membership).await?;
-                tx.audit()
-                    .record(&audit(now, &actor, "role_changed", detail))
-                    .await?;
+                tx.audit().record(&audit(now, &actor, "role_changed", detail)).await?;
                 Ok(MemberView { user, membership })
             })
         })

@@ -33,11 +33,7 @@ pub trait MembershipRepo: Send {
     /// Every membership of the user, active or not.
     async fn of_user(&mut self, user: UserId) -> CoreResult<Vec<Membership>>;
     /// A page of the company's memberships, newest first.
-    async fn of_company(
-        &mut self,
-        company: TenantId,
-        page: PageRequest,
-    ) -> CoreResult<Page<Membership>>;
+    async fn of_company(&mut self, company: TenantId, page: PageRequest) -> CoreResult<Page<Membership>>;
     /// The company's active owners, locked until the end of the transaction so that two concurrent
     /// demotions cannot both see "another owner remains".
     async fn lock_active_owners(&mut self, company: TenantId) -> CoreResult<Vec<Membership>>;
@@ -53,11 +49,7 @@ pub trait InvitationRepo: Send {
     /// Replaces the stored invitation (same id).
     async fn update(&mut self, invitation: &Invitation) -> CoreResult<()>;
     /// The company's invitation with this id.
-    async fn by_id(
-        &mut self,
-        company: TenantId,
-        id: InvitationId,
-    ) -> CoreResult<Option<Invitation>>;
+    async fn by_id(&mut self, company: TenantId, id: InvitationId) -> CoreResult<Option<Invitation>>;
     /// The invitation whose token has this hash.
     async fn by_token_hash(&mut self, hash: &str) -> CoreResult<Option<Invitation>>;
     /// The open (pending or expired) invitation for this company and email.

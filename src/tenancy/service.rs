@@ -39,10 +39,7 @@ pub(super) async fn active_membership(
         .ok_or_else(no_access)?;
     let company = tx.companies().by_id(company).await?.ok_or_else(no_access)?;
     if !company.is_active {
-        return Err(CoreError::forbidden(
-            "company_inactive",
-            "this company is inactive",
-        ));
+        return Err(CoreError::forbidden("company_inactive", "this company is inactive"));
     }
     Ok((membership, company))
 }
@@ -56,11 +53,7 @@ impl TenancyService {
     /// `X-Company-ID` header. Both must agree when both are present (403 otherwise), and the
     /// membership and the company are re-read every time, so a removed or demoted member loses access
     /// at once.
-    pub async fn resolve(
-        &self,
-        principal: &Principal,
-        header: Option<TenantId>,
-    ) -> CoreResult<Actor> {
+    pub async fn resolve(&self, principal: &Principal, header: Option<TenantId>) -> CoreResult<Actor> {
         let tenant = match (principal.token_tenant, header) {
             (Some(t), Some(h)) if t != h => {
                 return Err(CoreError::forbidden(
@@ -105,9 +98,7 @@ impl TenancyService {
                 let mut pairs: Vec<(Membership, Company)> = memberships
                     .into_iter()
                     .filter_map(|m| {
-                        let c = companies
-                            .iter()
-                            .find(|c| c.id == m.company_id && c.is_active)?;
+                        let c = companies.iter().find(|c| c.id == m.company_id && c.is_active)?;
                         Some((m, c.clone()))
                     })
                     .collect();
@@ -119,11 +110,7 @@ impl TenancyService {
     }
 
     /// Issues a context token for a company the caller actively belongs to.
-    pub async fn select_company(
-        &self,
-        principal: &Principal,
-        company: TenantId,
-    ) -> CoreResult<ContextToken> {
+    pub async fn select_company(&self, principal: &Principal, company: TenantId) -> CoreResult<ContextToken> {
         let user = principal.user;
         let (membership, company) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move { active_membership(tx, user, company).await })

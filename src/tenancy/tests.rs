@@ -45,11 +45,7 @@ async fn a_context_token_and_another_company_header_are_refused_before_any_looku
             ..
         }
     ));
-    let err = app
-        .tenancy
-        .resolve(&principal(None), None)
-        .await
-        .unwrap_err();
+    let err = app.tenancy.resolve(&principal(None), None).await.unwrap_err();
     assert!(matches!(
         err,
         CoreError::BadRequest {
@@ -89,9 +85,7 @@ async fn the_last_owner_is_never_demoted() {
         created_at: Utc::now(),
         updated_at: Utc::now(),
     };
-    tx.users
-        .expect_by_id()
-        .returning(move |_| Ok(Some(u.clone())));
+    tx.users.expect_by_id().returning(move |_| Ok(Some(u.clone())));
     tx.memberships
         .expect_lock_active_owners()
         .times(1)
@@ -104,18 +98,8 @@ async fn the_last_owner_is_never_demoted() {
         role: Role::Owner,
         session: SessionId::new(),
     };
-    let err = app
-        .tenancy
-        .change_role(&actor, owner, Role::Admin)
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Conflict {
-            code: "last_owner",
-            ..
-        }
-    ));
+    let err = app.tenancy.change_role(&actor, owner, Role::Admin).await.unwrap_err();
+    assert!(matches!(err, CoreError::Conflict { code: "last_owner", .. }));
 }
 
 #[tokio::test]
@@ -130,11 +114,7 @@ async fn admins_cannot_invite_owners_and_sellers_cannot_invite_at_all() {
         role: Role::Admin,
         session: SessionId::new(),
     };
-    let err = app
-        .tenancy
-        .invite(&admin, "x@example.com", "owner")
-        .await
-        .unwrap_err();
+    let err = app.tenancy.invite(&admin, "x@example.com", "owner").await.unwrap_err();
     assert!(matches!(
         err,
         CoreError::Forbidden {

@@ -19,21 +19,17 @@ async fn create_company_makes_owner_and_main_pdv(t: TestApp) {
     let login = t.user(&format!("co-{}@example.com", unique())).await;
     let access = login["access_token"].as_str().unwrap();
     assert_eq!(
-        t.get("/company/my_companies", Some(access))
-            .await
-            .expect(200),
+        t.get("/company/my_companies", Some(access)).await.expect(200),
         json!([])
     );
     let name = format!("Tienda {}", unique());
-    let body = json!({"name": name, "phone_number": phone(), "nit": nit(), "address": "Cra 7 # 1-2", "uniquePDV": true});
+    let body =
+        json!({"name": name, "phone_number": phone(), "nit": nit(), "address": "Cra 7 # 1-2", "uniquePDV": true});
     let created = t.post("/company/", Some(access), body).await.expect(201);
     assert_eq!(created["main_pdv_created"], true);
     assert_eq!(created["unique_pdv"], true);
     let company = created["id"].as_str().unwrap();
-    let mine = t
-        .get("/company/my_companies", Some(access))
-        .await
-        .expect(200);
+    let mine = t.get("/company/my_companies", Some(access)).await.expect(200);
     assert_eq!(mine[0]["id"], company);
     assert_eq!(mine[0]["role"], "owner");
     let ctx = t.select(access, company).await;
@@ -65,10 +61,7 @@ async fn company_input_is_validated_and_unique(t: TestApp) {
         .iter()
         .map(|e| e["field"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        fields,
-        ["name", "phone_number", "nit", "quantity_employees"]
-    );
+    assert_eq!(fields, ["name", "phone_number", "nit", "quantity_employees"]);
     t.post(
         "/company",
         Some(access),
@@ -119,9 +112,7 @@ async fn company_input_is_validated_and_unique(t: TestApp) {
             .len(),
         1
     );
-    t.post("/company", None, json!({"name": "x"}))
-        .await
-        .expect(401);
+    t.post("/company", None, json!({"name": "x"})).await.expect(401);
 }
 
 async fn select_company_and_tenant_context(t: TestApp) {
@@ -148,15 +139,9 @@ async fn select_company_and_tenant_context(t: TestApp) {
     assert_eq!(legacy["tenant_id"], owner.company.as_str());
     // Access token + header works; no tenant at all is 400; a bad header is 400.
     let header = [("X-Company-ID", owner.company.as_str())];
-    t.call(
-        Method::GET,
-        "/company/me",
-        Some(&owner.access),
-        &header,
-        None,
-    )
-    .await
-    .expect(200);
+    t.call(Method::GET, "/company/me", Some(&owner.access), &header, None)
+        .await
+        .expect(200);
     t.get("/company/me", Some(&owner.access))
         .await
         .problem(400, "tenant_required");
@@ -197,17 +182,11 @@ async fn select_company_and_tenant_context(t: TestApp) {
     )
     .await
     .problem(403, "not_a_member");
-    let context = t
-        .get("/auth/context", Some(&owner.context))
-        .await
-        .expect(200);
+    let context = t.get("/auth/context", Some(&owner.context)).await.expect(200);
     assert_eq!(context["tenant_id"], owner.company.as_str());
     assert_eq!(context["user_role"], "owner");
     assert_eq!(context["companies"].as_array().unwrap().len(), 1);
-    let plain = t
-        .get("/auth/context", Some(&owner.access))
-        .await
-        .expect(200);
+    let plain = t.get("/auth/context", Some(&owner.access)).await.expect(200);
     assert!(plain["tenant_id"].is_null());
 }
 
@@ -226,13 +205,9 @@ async fn company_me_patch_and_pdvs(t: TestApp) {
     assert_eq!(patched["quantity_employees"], "11-50");
     let digits: String = line.chars().filter(char::is_ascii_digit).collect();
     assert_eq!(patched["phone_number"], format!("+57{digits}"));
-    t.patch(
-        "/company/me",
-        Some(&owner.context),
-        json!({"quantity_employees": "x"}),
-    )
-    .await
-    .problem(422, "validation_failed");
+    t.patch("/company/me", Some(&owner.context), json!({"quantity_employees": "x"}))
+        .await
+        .problem(422, "validation_failed");
     let other = t.owner().await;
     let taken = t.get("/company/me", Some(&other.context)).await.expect(200)["name"]
         .as_str()
@@ -250,10 +225,7 @@ async fn company_me_patch_and_pdvs(t: TestApp) {
         .await
         .expect(200);
     assert_eq!(by_id["address"], "Calle 1");
-    let pdvs = t
-        .get("/company/pdvs", Some(&owner.context))
-        .await
-        .expect(200);
+    let pdvs = t.get("/company/pdvs", Some(&owner.context)).await.expect(200);
     assert_eq!(pdvs["total"], 1);
     assert_eq!(pdvs["pdvs"][0]["is_main"], true);
 }
@@ -299,9 +271,7 @@ async fn viewer_cannot_write_or_read_pdvs(t: TestApp) {
     .await
     .expect(200);
     let login = t.login(&email, "viewer-pass-1").await;
-    let ctx = t
-        .select(login["access_token"].as_str().unwrap(), &owner.company)
-        .await;
+    let ctx = t.select(login["access_token"].as_str().unwrap(), &owner.company).await;
     assert_eq!(
         t.get("/company/me", Some(&ctx)).await.expect(200)["user_role"],
         "viewer"
@@ -319,32 +289,18 @@ async fn viewer_cannot_write_or_read_pdvs(t: TestApp) {
 
 async fn system_endpoints_and_headers(t: TestApp) {
     let root = t.get("/", None).await;
-    assert_eq!(
-        root.headers.get("x-content-type-options").unwrap(),
-        "nosniff"
-    );
+    assert_eq!(root.headers.get("x-content-type-options").unwrap(), "nosniff");
     assert_eq!(root.headers.get("x-frame-options").unwrap(), "DENY");
     assert!(root.headers.get("strict-transport-security").is_some());
     assert!(root.headers.get("x-request-id").is_some());
     assert_eq!(root.expect(200)["message"], "Ally360 API is running");
-    assert_eq!(
-        t.get("/health", None).await.expect(200)["status"],
-        "healthy"
-    );
+    assert_eq!(t.get("/health", None).await.expect(200)["status"], "healthy");
     assert_eq!(t.get("/ready", None).await.expect(200)["database"], "up");
     let echoed = t
-        .call(
-            Method::GET,
-            "/health",
-            None,
-            &[("X-Request-ID", "abc-123")],
-            None,
-        )
+        .call(Method::GET, "/health", None, &[("X-Request-ID", "abc-123")], None)
         .await;
     assert_eq!(echoed.headers.get("x-request-id").unwrap(), "abc-123");
-    t.get("/no/such/route", None)
-        .await
-        .problem(404, "route_not_found");
+    t.get("/no/such/route", None).await.problem(404, "route_not_found");
     let big = "x".repeat(70 * 1024);
     t.post("/auth/register", None, json!({"email": big}))
         .await
@@ -354,10 +310,7 @@ async fn system_endpoints_and_headers(t: TestApp) {
             Method::OPTIONS,
             "/auth/login",
             None,
-            &[
-                ("Origin", "http://app.test"),
-                ("Access-Control-Request-Method", "POST"),
-            ],
+            &[("Origin", "http://app.test"), ("Access-Control-Request-Method", "POST")],
             None,
         )
         .await;

@@ -14,21 +14,11 @@ async fn database_down_gives_503_not_a_crash() {
         .acquire_timeout(Duration::from_millis(500))
         .connect_lazy_with(options);
     let store = Arc::new(ally360_postgres::PgStore::new(pool));
-    let t = TestApp::with_store(
-        store,
-        Arc::new(LogMailer::new()),
-        Arc::new(MemoryQueue::new(3)),
-    );
-    assert_eq!(
-        t.get("/health", None).await.expect(200)["status"],
-        "healthy"
-    );
+    let t = TestApp::with_store(store, Arc::new(LogMailer::new()), Arc::new(MemoryQueue::new(3)));
+    assert_eq!(t.get("/health", None).await.expect(200)["status"], "healthy");
     t.get("/ready", None).await.problem(503, "not_ready");
     let body = json!({"email": "down@example.com", "password": "secret-pass-1", "profile": {"first_name": "Ana", "last_name": "Gómez"}});
-    let problem = t
-        .post("/auth/register", None, body)
-        .await
-        .problem(503, "unavailable");
+    let problem = t.post("/auth/register", None, body).await.problem(503, "unavailable");
     assert!(
         !problem["detail"].as_str().unwrap().contains("127.0.0.1"),
         "internals stay out of responses"

@@ -20,9 +20,7 @@ pub enum Backend {
 
 /// The admin URL of the test database, when configured.
 pub fn database_url() -> Option<String> {
-    let url = std::env::var("ALLY_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
+    let url = std::env::var("ALLY_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
     if url.is_none() {
         assert!(
             std::env::var("ALLY_REQUIRE_BACKENDS").as_deref() != Ok("1"),
@@ -75,12 +73,7 @@ pub struct Answer {
 impl Answer {
     /// Asserts the status, showing the body when it differs.
     pub fn expect(self, status: u16) -> Value {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.body
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
         self.body
     }
     /// Asserts a problem+json error with this status and code.
@@ -121,8 +114,7 @@ fn rand_digits() -> u64 {
 /// On PostgreSQL every test shares the outbox table, so any test's relay may carry another test's
 /// email: those tests share one queue and one mailer, and look emails up by their unique address.
 fn shared_sinks() -> (Arc<LogMailer>, Arc<MemoryQueue>) {
-    static SINKS: std::sync::OnceLock<(Arc<LogMailer>, Arc<MemoryQueue>)> =
-        std::sync::OnceLock::new();
+    static SINKS: std::sync::OnceLock<(Arc<LogMailer>, Arc<MemoryQueue>)> = std::sync::OnceLock::new();
     SINKS
         .get_or_init(|| (Arc::new(LogMailer::new()), Arc::new(MemoryQueue::new(3))))
         .clone()
@@ -138,11 +130,7 @@ impl TestApp {
     }
 
     /// The app on a given store.
-    pub fn with_store(
-        store: Arc<dyn Store>,
-        mailer: Arc<LogMailer>,
-        queue: Arc<MemoryQueue>,
-    ) -> Self {
+    pub fn with_store(store: Arc<dyn Store>, mailer: Arc<LogMailer>, queue: Arc<MemoryQueue>) -> Self {
         let clock = Arc::new(ManualClock::new());
         let ports = AppPorts {
             store,
@@ -194,11 +182,7 @@ impl TestApp {
         let headers = resp.0.headers().clone();
         let bytes = resp.0.into_body().into_bytes().await.unwrap_or_default();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            body,
-            headers,
-        }
+        Answer { status, body, headers }
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
@@ -282,13 +266,9 @@ impl TestApp {
 
     /// Signs in with JSON credentials.
     pub async fn login(&self, email: &str, password: &str) -> Value {
-        self.post(
-            "/auth/login",
-            None,
-            json!({"username": email, "password": password}),
-        )
-        .await
-        .expect(200)
+        self.post("/auth/login", None, json!({"username": email, "password": password}))
+            .await
+            .expect(200)
     }
 
     /// Creates a company for the user of `token`; returns its id.
@@ -301,17 +281,10 @@ impl TestApp {
     /// A context token for `company`.
     pub async fn select(&self, token: &str, company: &str) -> String {
         let ctx = self
-            .post(
-                "/auth/select-company",
-                Some(token),
-                json!({"company_id": company}),
-            )
+            .post("/auth/select-company", Some(token), json!({"company_id": company}))
             .await
             .expect(200);
-        ctx["access_token"]
-            .as_str()
-            .expect("context token")
-            .to_string()
+        ctx["access_token"].as_str().expect("context token").to_string()
     }
 
     /// A fresh user who owns a fresh company: (access token, context token, company id, email).
@@ -319,9 +292,7 @@ impl TestApp {
         let email = format!("owner-{}@example.com", unique());
         let login = self.user(&email).await;
         let access = login["access_token"].as_str().expect("access").to_string();
-        let company = self
-            .company(&access, &format!("Empresa {}", unique()))
-            .await;
+        let company = self.company(&access, &format!("Empresa {}", unique())).await;
         let context = self.select(&access, &company).await;
         Owner {
             access,

@@ -20,10 +20,7 @@ async fn tenants_never_see_each_other(t: TestApp) {
     )
     .await
     .expect(200);
-    let token = t
-        .emailed_token(&b_member_email, "accept-invitation")
-        .await
-        .unwrap();
+    let token = t.emailed_token(&b_member_email, "accept-invitation").await.unwrap();
     let joined = t.post("/auth/accept-invitation", None, json!({"token": token, "password": "member-pass-1", "profile": {"first_name": "Beto", "last_name": "Bravo"}})).await.expect(200);
     let b_member = joined["user_id"].as_str().unwrap();
     t.post(
@@ -33,10 +30,7 @@ async fn tenants_never_see_each_other(t: TestApp) {
     )
     .await
     .expect(200);
-    let b_invitation = t
-        .get("/auth/invitations", Some(&b.context))
-        .await
-        .expect(200)[0]["id"]
+    let b_invitation = t.get("/auth/invitations", Some(&b.context)).await.expect(200)[0]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -46,12 +40,9 @@ async fn tenants_never_see_each_other(t: TestApp) {
         .to_string();
 
     // Records of B through A's context: 404.
-    t.delete(
-        &format!("/auth/invitations/{b_invitation}"),
-        Some(&a.context),
-    )
-    .await
-    .problem(404, "not_found");
+    t.delete(&format!("/auth/invitations/{b_invitation}"), Some(&a.context))
+        .await
+        .problem(404, "not_found");
     for user in [b_member, b_owner.as_str()] {
         t.patch(
             &format!("/auth/company/users/{user}/role"),
@@ -114,10 +105,7 @@ async fn tenants_never_see_each_other(t: TestApp) {
     }
 
     // A's lists hold only A's data.
-    let users = t
-        .get("/auth/company/users", Some(&a.context))
-        .await
-        .expect(200);
+    let users = t.get("/auth/company/users", Some(&a.context)).await.expect(200);
     assert_eq!(users["total"], 1);
     assert_eq!(users["users"][0]["email"], a.email.as_str());
     assert_eq!(
@@ -144,9 +132,7 @@ async fn tenants_never_see_each_other(t: TestApp) {
         1
     );
     assert_eq!(
-        t.get("/auth/company/users", Some(&b.context))
-            .await
-            .expect(200)["total"],
+        t.get("/auth/company/users", Some(&b.context)).await.expect(200)["total"],
         2
     );
 }

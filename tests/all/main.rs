@@ -4,7 +4,9 @@
 
 mod api_auth;
 mod api_company;
+mod api_invitations;
 mod api_members;
+mod api_sessions;
 mod degrade;
 mod harness;
 mod isolation;

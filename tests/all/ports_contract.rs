@@ -28,26 +28,13 @@ pub fn memory_ports() -> AppPorts {
 pub async fn cache_suite(cache: &dyn Cache) {
     let key = format!("contract:{}", uuid::Uuid::now_v7());
     assert_eq!(cache.get(&key).await.unwrap(), None);
-    cache
-        .set(&key, "v1", Duration::from_secs(30))
-        .await
-        .unwrap();
+    cache.set(&key, "v1", Duration::from_secs(30)).await.unwrap();
     assert_eq!(cache.get(&key).await.unwrap().as_deref(), Some("v1"));
-    cache
-        .set(&key, "v2", Duration::from_millis(200))
-        .await
-        .unwrap();
+    cache.set(&key, "v2", Duration::from_millis(200)).await.unwrap();
     assert_eq!(cache.get(&key).await.unwrap().as_deref(), Some("v2"));
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(
-        cache.get(&key).await.unwrap(),
-        None,
-        "expired entries are gone"
-    );
-    cache
-        .set(&key, "v3", Duration::from_secs(30))
-        .await
-        .unwrap();
+    assert_eq!(cache.get(&key).await.unwrap(), None, "expired entries are gone");
+    cache.set(&key, "v3", Duration::from_secs(30)).await.unwrap();
     cache.delete(&key).await.unwrap();
     assert_eq!(cache.get(&key).await.unwrap(), None);
     cache.delete(&key).await.unwrap();
@@ -65,11 +52,7 @@ pub async fn rate_limiter_suite(limiter: &dyn RateLimiter) {
     assert!(!refused.allowed);
     assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= window);
     assert!(
-        limiter
-            .check(&format!("{key}:other"), 3, window)
-            .await
-            .unwrap()
-            .allowed,
+        limiter.check(&format!("{key}:other"), 3, window).await.unwrap().allowed,
         "keys are independent"
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -127,30 +110,14 @@ pub async fn queue_suite(queue: &dyn JobQueue, max_attempts: u32) {
         queue.retry(&d, Duration::ZERO, "boom").await.unwrap();
     }
     assert!(queue.pull("c1", Duration::ZERO).await.unwrap().is_none());
-    assert!(queue
-        .dead_letters()
-        .await
-        .unwrap()
-        .iter()
-        .any(|x| x.id == doomed.id));
+    assert!(queue.dead_letters().await.unwrap().iter().any(|x| x.id == doomed.id));
     // Delayed retries wait.
     let later = job("later@b.co");
     queue.push(&later).await.unwrap();
-    let d = queue
-        .pull("c1", Duration::from_secs(1))
-        .await
-        .unwrap()
-        .unwrap();
-    queue
-        .retry(&d, Duration::from_millis(300), "later")
-        .await
-        .unwrap();
+    let d = queue.pull("c1", Duration::from_secs(1)).await.unwrap().unwrap();
+    queue.retry(&d, Duration::from_millis(300), "later").await.unwrap();
     assert!(queue.pull("c1", Duration::ZERO).await.unwrap().is_none());
-    assert!(queue
-        .pull("c1", Duration::from_secs(2))
-        .await
-        .unwrap()
-        .is_some());
+    assert!(queue.pull("c1", Duration::from_secs(2)).await.unwrap().is_some());
 }
 
 pub async fn hasher_suite(hasher: &dyn PasswordHasher) {
@@ -190,21 +157,12 @@ pub async fn object_store_suite(store: &MemoryObjectStore) {
         "other method"
     );
     assert!(
-        !store.check_url(
-            "PUT",
-            &key,
-            Utc::now().timestamp() - 1,
-            "image/png",
-            &param("sig")
-        ),
+        !store.check_url("PUT", &key, Utc::now().timestamp() - 1, "image/png", &param("sig")),
         "expired"
     );
     store.put(&key, vec![1, 2, 3], Some("image/png".into()));
     let info = store.stat(&key).await.unwrap().unwrap();
-    assert_eq!(
-        (info.size, info.content_type.as_deref()),
-        (3, Some("image/png"))
-    );
+    assert_eq!((info.size, info.content_type.as_deref()), (3, Some("image/png")));
     store.delete(&key).await.unwrap();
     assert_eq!(store.stat(&key).await.unwrap(), None);
     store.delete(&key).await.unwrap();
@@ -267,8 +225,6 @@ fn token_issuer_contract() {
     };
     let token = issuer.sign(&claims).unwrap();
     assert_eq!(issuer.verify(&token, now).unwrap(), claims);
-    assert!(issuer
-        .verify(&token, now + chrono::Duration::seconds(61))
-        .is_err());
+    assert!(issuer.verify(&token, now + chrono::Duration::seconds(61)).is_err());
     assert!(HmacTokenIssuer::new(b"other").verify(&token, now).is_err());
 }

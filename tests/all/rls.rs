@@ -26,11 +26,13 @@ async fn service_role_without_tenant_reads_nothing() {
     let tables = tenant_tables(&pool).await;
     assert!(tables.contains(&"pdvs".to_string()));
     for table in &tables {
-        let flags = sqlx::query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1 AND relkind = 'r'")
-            .bind(table)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let flags = sqlx::query(
+            "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1 AND relkind = 'r'",
+        )
+        .bind(table)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         assert!(
             flags.get::<bool, _>(0) && flags.get::<bool, _>(1),
             "{table} must ENABLE and FORCE row level security"
@@ -62,16 +64,14 @@ async fn service_role_without_tenant_reads_nothing() {
     assert!(other.is_err(), "WITH CHECK refuses rows of another tenant");
     tx.rollback().await.unwrap();
     // The service role is not privileged.
-    let role =
-        sqlx::query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let role = sqlx::query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(!role.get::<bool, _>(0) && !role.get::<bool, _>(1));
-    let owns: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let owns: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tableowner = current_user")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(owns, 0, "the service role owns no table");
 }

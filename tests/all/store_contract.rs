@@ -54,11 +54,9 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     let kept = user(&format!("kept-{}@example.com", unique()));
     let dropped = user(&format!("dropped-{}@example.com", unique()));
     let k = kept.clone();
-    in_global(&*store, move |tx| {
-        Box::pin(async move { tx.users().insert(&k).await })
-    })
-    .await
-    .unwrap();
+    in_global(&*store, move |tx| Box::pin(async move { tx.users().insert(&k).await }))
+        .await
+        .unwrap();
     let d = dropped.clone();
     let failed: CoreResult<()> = in_global(&*store, move |tx| {
         Box::pin(async move {
@@ -74,10 +72,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     })
     .await
     .unwrap();
-    assert_eq!(
-        found.iter().map(|u| u.id).collect::<Vec<_>>(),
-        vec![kept.id]
-    );
+    assert_eq!(found.iter().map(|u| u.id).collect::<Vec<_>>(), vec![kept.id]);
     assert_eq!(found[0], kept);
 
     // Unique email.
@@ -140,18 +135,13 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     // Tenant transactions see only their tenant.
     let owner_a = t.owner().await;
     let owner_b = t.owner().await;
-    let (ta, tb): (TenantId, TenantId) = (
-        owner_a.company.parse().unwrap(),
-        owner_b.company.parse().unwrap(),
-    );
+    let (ta, tb): (TenantId, TenantId) = (owner_a.company.parse().unwrap(), owner_b.company.parse().unwrap());
     let extra = pdv(&format!("Bodega {}", unique()));
     let e = extra.clone();
     store
         .run_tenant(
             ta,
-            Box::new(move |tx| {
-                Box::pin(async move { tx.pdvs().insert(&e).await.map(|_| Box::new(()) as _) })
-            }),
+            Box::new(move |tx| Box::pin(async move { tx.pdvs().insert(&e).await.map(|_| Box::new(()) as _) })),
         )
         .await
         .unwrap();
@@ -160,9 +150,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
         .run_tenant(
             tb,
             Box::new(move |tx| {
-                Box::pin(async move {
-                    Ok(Box::new((tx.pdvs().by_id(id).await?, tx.pdvs().list().await?)) as _)
-                })
+                Box::pin(async move { Ok(Box::new((tx.pdvs().by_id(id).await?, tx.pdvs().list().await?)) as _) })
             }),
         )
         .await
@@ -174,9 +162,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     let clash = store
         .run_tenant(
             ta,
-            Box::new(move |tx| {
-                Box::pin(async move { tx.pdvs().insert(&dup).await.map(|_| Box::new(()) as _) })
-            }),
+            Box::new(move |tx| Box::pin(async move { tx.pdvs().insert(&dup).await.map(|_| Box::new(()) as _) })),
         )
         .await;
     assert!(matches!(
@@ -192,12 +178,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
         .run_tenant(
             ta,
             Box::new(move |tx| {
-                Box::pin(async move {
-                    tx.pdvs()
-                        .insert(&second_main)
-                        .await
-                        .map(|_| Box::new(()) as _)
-                })
+                Box::pin(async move { tx.pdvs().insert(&second_main).await.map(|_| Box::new(()) as _) })
             }),
         )
         .await;
@@ -237,9 +218,7 @@ async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
         .await
         .expect(200);
     let second = t.login(&email, "member-pass-1").await;
-    let second_ctx = t
-        .select(second["access_token"].as_str().unwrap(), &owner.company)
-        .await;
+    let second_ctx = t.select(second["access_token"].as_str().unwrap(), &owner.company).await;
     let first_id = t.get("/auth/me", Some(&owner.context)).await.expect(200)["id"]
         .as_str()
         .unwrap()
@@ -254,18 +233,12 @@ async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
         t.patch(&p2, Some(&second_ctx), json!({"role": "admin"}))
     );
     let statuses = [r1.status.as_u16(), r2.status.as_u16()];
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     let users = t.get("/auth/company/users", Some(&owner.context)).await;
     let users = if users.status.as_u16() == 200 {
         users.body
     } else {
-        t.get("/auth/company/users", Some(&second_ctx))
-            .await
-            .expect(200)
+        t.get("/auth/company/users", Some(&second_ctx)).await.expect(200)
     };
     let owners = users["users"]
         .as_array()

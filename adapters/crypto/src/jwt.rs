@@ -23,15 +23,12 @@ pub struct HmacTokenIssuer {
 impl HmacTokenIssuer {
     /// An issuer keyed by `secret`.
     pub fn new(secret: &[u8]) -> Self {
-        Self {
-            key: secret.to_vec(),
-        }
+        Self { key: secret.to_vec() }
     }
 
     fn mac(&self) -> HmacSha256 {
         // HMAC accepts keys of any length.
-        HmacSha256::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("hmac takes any key length"))
+        HmacSha256::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!("hmac takes any key length"))
     }
 }
 
@@ -42,11 +39,7 @@ fn bad_token() -> CoreError {
 impl TokenIssuer for HmacTokenIssuer {
     fn sign(&self, claims: &Claims) -> CoreResult<String> {
         let payload = serde_json::to_vec(claims).map_err(CoreError::internal)?;
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(HEADER),
-            URL_SAFE_NO_PAD.encode(payload)
-        );
+        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
         let mut mac = self.mac();
         mac.update(signing_input.as_bytes());
         let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
@@ -72,14 +65,10 @@ impl TokenIssuer for HmacTokenIssuer {
         mac.update(b".");
         mac.update(payload.as_bytes());
         mac.verify_slice(&signature).map_err(|_| bad_token())?;
-        let claims: Claims =
-            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad_token())?)
-                .map_err(|_| bad_token())?;
+        let claims: Claims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad_token())?)
+            .map_err(|_| bad_token())?;
         if claims.exp <= now.timestamp() {
-            return Err(CoreError::unauthorized(
-                "token_expired",
-                "the token has expired",
-            ));
+            return Err(CoreError::unauthorized("token_expired", "the token has expired"));
         }
         Ok(claims)
     }
@@ -126,13 +115,10 @@ mod tests {
         // Another key.
         assert!(HmacTokenIssuer::new(b"other").verify(&token, now).is_err());
         // Expired.
-        assert!(issuer
-            .verify(&token, now + chrono::Duration::seconds(61))
-            .is_err());
+        assert!(issuer.verify(&token, now + chrono::Duration::seconds(61)).is_err());
         // Altered payload.
         let mut parts: Vec<&str> = token.split('.').collect();
-        let forged =
-            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(now.timestamp() + 9999)).unwrap());
+        let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(now.timestamp() + 9999)).unwrap());
         parts[1] = &forged;
         assert!(issuer.verify(&parts.join("."), now).is_err());
         // alg none.

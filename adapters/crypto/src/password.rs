@@ -58,9 +58,7 @@ impl PasswordHasher for Argon2Hasher {
             let Ok(parsed) = PasswordHash::new(&hash) else {
                 return false;
             };
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+            Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
         })
         .await
         .map_err(CoreError::internal)

@@ -30,11 +30,7 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Principal> 
 
 /// The company named by the `X-Company-ID` header, if any (400 when it is not a UUID).
 pub fn company_header(req: &Request) -> Result<Option<TenantId>, ApiError> {
-    match req
-        .header("X-Company-ID")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
+    match req.header("X-Company-ID").map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse::<TenantId>().map(Some).map_err(|_| {
             ApiError::new(

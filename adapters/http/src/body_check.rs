@@ -42,26 +42,20 @@ impl BodySchemas {
 
     fn operation(&self, method: &str, path: &str) -> Option<&Value> {
         let wanted: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-        self.spec["paths"]
-            .as_object()?
-            .iter()
-            .find_map(|(template, item)| {
-                let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
-                let same = parts.len() == wanted.len()
-                    && parts
-                        .iter()
-                        .zip(&wanted)
-                        .all(|(t, w)| t == w || (t.starts_with('{') && t.ends_with('}')));
-                same.then(|| item.get(method.to_lowercase())).flatten()
-            })
+        self.spec["paths"].as_object()?.iter().find_map(|(template, item)| {
+            let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+            let same = parts.len() == wanted.len()
+                && parts
+                    .iter()
+                    .zip(&wanted)
+                    .all(|(t, w)| t == w || (t.starts_with('{') && t.ends_with('}')));
+            same.then(|| item.get(method.to_lowercase())).flatten()
+        })
     }
 
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => self
-                .spec
-                .pointer(&r.replacen("#/", "/", 1))
-                .unwrap_or(schema),
+            Some(r) => self.spec.pointer(&r.replacen("#/", "/", 1)).unwrap_or(schema),
             None => schema
                 .get("allOf")
                 .and_then(|a| a.get(0))
@@ -86,13 +80,14 @@ impl BodySchemas {
                 at.to_string()
             }
         };
-        let expected = schema.get("type").and_then(Value::as_str).unwrap_or(
-            if schema.get("properties").is_some() {
+        let expected = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or(if schema.get("properties").is_some() {
                 "object"
             } else {
                 ""
-            },
-        );
+            });
         let fits = match (expected, value) {
             (_, Value::Null) => true,
             ("string", v) => v.is_string(),
@@ -122,10 +117,7 @@ impl BodySchemas {
                 }
             }
         }
-        if let (Some(props), Some(obj)) = (
-            schema.get("properties").and_then(Value::as_object),
-            value.as_object(),
-        ) {
+        if let (Some(props), Some(obj)) = (schema.get("properties").and_then(Value::as_object), value.as_object()) {
             let required = schema
                 .get("required")
                 .and_then(Value::as_array)
@@ -171,24 +163,13 @@ mod tests {
             "profile":{"$ref":"#/components/schemas/P"}}},"P":{"type":"object","required":["first_name"],"properties":{"first_name":{"type":"string"},"age":{"type":"integer"}}}}}}"##;
         let s = BodySchemas::new(spec);
         let m = s
-            .explain(
-                "POST",
-                "/auth/register",
-                br#"{"profile":{"first_name":"A"}}"#,
-            )
+            .explain("POST", "/auth/register", br#"{"profile":{"first_name":"A"}}"#)
             .unwrap();
         assert_eq!((m.field.as_str(), m.code), ("email", "missing"));
         let m = s
-            .explain(
-                "POST",
-                "/auth/register",
-                br#"{"email":"a","profile":{"first_name":1}}"#,
-            )
+            .explain("POST", "/auth/register", br#"{"email":"a","profile":{"first_name":1}}"#)
             .unwrap();
-        assert_eq!(
-            (m.field.as_str(), m.code),
-            ("profile.first_name", "invalid_type")
-        );
+        assert_eq!((m.field.as_str(), m.code), ("profile.first_name", "invalid_type"));
         let m = s
             .explain(
                 "POST",

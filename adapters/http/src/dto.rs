@@ -113,10 +113,7 @@ impl TokenResponse {
             expires_in: tokens.expires_in,
             refresh_token: Some(tokens.refresh_token),
             user: user.into(),
-            companies: companies
-                .iter()
-                .map(|(m, c)| UserCompanyOut::new(m, c))
-                .collect(),
+            companies: companies.iter().map(|(m, c)| UserCompanyOut::new(m, c)).collect(),
         }
     }
 }

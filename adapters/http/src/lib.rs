@@ -53,9 +53,7 @@ pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'sta
     let cors = config
         .cors_origins
         .iter()
-        .fold(Cors::new().allow_credentials(true), |c, o| {
-            c.allow_origin(o.as_str())
-        });
+        .fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()));
     let max_body = config.max_body_bytes;
     let schemas = std::sync::Arc::new(body_check::BodySchemas::new(&service(&app).spec()));
     route

@@ -15,10 +15,7 @@ pub const REQUEST_ID: &str = "X-Request-ID";
 fn request_id(req: &Request) -> String {
     req.header(REQUEST_ID)
         .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 128
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         })
         .map(str::to_owned)
         .unwrap_or_else(|| Uuid::now_v7().to_string())
@@ -28,10 +25,7 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
     ("X-XSS-Protection", "1; mode=block"),
-    (
-        "Strict-Transport-Security",
-        "max-age=31536000; includeSubDomains",
-    ),
+    ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 ];
 
@@ -51,12 +45,10 @@ pub async fn around<E: Endpoint>(
             Err(too_large) => too_large,
             Ok(body) => match next.call(req).await {
                 Ok(r) => r.into_response(),
-                Err(e) if e.is::<ParseRequestPayloadError>() => {
-                    match schemas.explain(&method, &path, &body) {
-                        Some(m) => invalid_body(m),
-                        None => error_response(e),
-                    }
-                }
+                Err(e) if e.is::<ParseRequestPayloadError>() => match schemas.explain(&method, &path, &body) {
+                    Some(m) => invalid_body(m),
+                    None => error_response(e),
+                },
                 Err(e) => error_response(e),
             },
         };
@@ -103,11 +95,7 @@ async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(Vec::new());
     }
-    let bytes = req
-        .take_body()
-        .into_bytes_limit(max)
-        .await
-        .map_err(|_| too_large())?;
+    let bytes = req.take_body().into_bytes_limit(max).await.map_err(|_| too_large())?;
     let copy = bytes.to_vec();
     req.set_body(bytes);
     Ok(copy)

@@ -125,19 +125,11 @@ impl ApiError {
 impl From<CoreError> for ApiError {
     fn from(e: CoreError) -> Self {
         let p = match e {
-            CoreError::NotFound { entity } => Problem::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("{entity} not found"),
-            ),
-            CoreError::BadRequest { code, message } => {
-                Problem::new(StatusCode::BAD_REQUEST, code, message)
+            CoreError::NotFound { entity } => {
+                Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{entity} not found"))
             }
-            CoreError::Conflict {
-                code,
-                field,
-                message,
-            } => {
+            CoreError::BadRequest { code, message } => Problem::new(StatusCode::BAD_REQUEST, code, message),
+            CoreError::Conflict { code, field, message } => {
                 let p = Problem::new(StatusCode::CONFLICT, code, message.clone());
                 match field {
                     Some(f) => p.with_fields(vec![FieldError::new(f, code, &message)]),
@@ -150,19 +142,10 @@ impl From<CoreError> for ApiError {
                     .map(|e| format!("{}: {}", e.field, e.message))
                     .collect::<Vec<_>>()
                     .join("; ");
-                Problem::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
-                    detail,
-                )
-                .with_fields(errors)
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail).with_fields(errors)
             }
-            CoreError::Forbidden { code, message } => {
-                Problem::new(StatusCode::FORBIDDEN, code, message)
-            }
-            CoreError::Unauthorized { code, message } => {
-                Problem::new(StatusCode::UNAUTHORIZED, code, message)
-            }
+            CoreError::Forbidden { code, message } => Problem::new(StatusCode::FORBIDDEN, code, message),
+            CoreError::Unauthorized { code, message } => Problem::new(StatusCode::UNAUTHORIZED, code, message),
             CoreError::LimitExceeded { code, message, .. } => {
                 Problem::new(StatusCode::TOO_MANY_REQUESTS, code, message)
             }
@@ -193,9 +176,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 /// The problem+json response for an error raised by poem or poem-openapi before a handler ran
 /// (bad JSON, bad parameters, missing credentials, unknown routes), or by a handler.
 pub fn error_response(err: poem::Error) -> Response {
-    use poem_openapi::error::{
-        AuthorizationError, ContentTypeError, ParseParamError, ParseRequestPayloadError,
-    };
+    use poem_openapi::error::{AuthorizationError, ContentTypeError, ParseParamError, ParseRequestPayloadError};
     if err.is_from_response() {
         return err.into_response();
     }
@@ -209,11 +190,7 @@ pub fn error_response(err: poem::Error) -> Response {
         p.with_fields(vec![FieldError::new(e.name, "invalid", &e.reason)])
     } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
         let field = payload_field(&e.reason);
-        let p = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
-            e.reason.clone(),
-        );
+        let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.reason.clone());
         p.with_fields(vec![FieldError::new(&field, "invalid", &e.reason)])
     } else if err.is::<AuthorizationError>() {
         Problem::new(
@@ -230,11 +207,7 @@ pub fn error_response(err: poem::Error) -> Response {
     } else if status == StatusCode::NOT_FOUND {
         Problem::new(status, "route_not_found", "no such route")
     } else if status == StatusCode::METHOD_NOT_ALLOWED {
-        Problem::new(
-            status,
-            "method_not_allowed",
-            "method not allowed on this route",
-        )
+        Problem::new(status, "method_not_allowed", "method not allowed on this route")
     } else if status == StatusCode::PAYLOAD_TOO_LARGE {
         Problem::new(status, "payload_too_large", "the request body is too large")
     } else if status.is_server_error() {
@@ -259,10 +232,8 @@ pub fn problem_response(problem: &Problem) -> Response {
         .content_type("application/problem+json")
         .body(body);
     if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(
-            "WWW-Authenticate",
-            poem::http::HeaderValue::from_static("Bearer"),
-        );
+        resp.headers_mut()
+            .insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
     }
     resp
 }

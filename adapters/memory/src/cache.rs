@@ -22,20 +22,14 @@ impl MemoryCache {
 #[async_trait::async_trait]
 impl Cache for MemoryCache {
     async fn get(&self, key: &str) -> CoreResult<Option<String>> {
-        let entries = self
-            .entries
-            .lock()
-            .map_err(ally360::kernel::CoreError::internal)?;
+        let entries = self.entries.lock().map_err(ally360::kernel::CoreError::internal)?;
         Ok(entries
             .get(key)
             .filter(|(_, until)| *until > Instant::now())
             .map(|(v, _)| v.clone()))
     }
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> CoreResult<()> {
-        let mut entries = self
-            .entries
-            .lock()
-            .map_err(ally360::kernel::CoreError::internal)?;
+        let mut entries = self.entries.lock().map_err(ally360::kernel::CoreError::internal)?;
         let now = Instant::now();
         entries.retain(|_, (_, until)| *until > now);
         entries.insert(key.to_owned(), (value.to_owned(), now + ttl));
@@ -66,16 +60,10 @@ impl MemoryRateLimiter {
 #[async_trait::async_trait]
 impl RateLimiter for MemoryRateLimiter {
     async fn check(&self, key: &str, limit: u32, window: Duration) -> CoreResult<RateDecision> {
-        let mut hits = self
-            .hits
-            .lock()
-            .map_err(ally360::kernel::CoreError::internal)?;
+        let mut hits = self.hits.lock().map_err(ally360::kernel::CoreError::internal)?;
         let now = Instant::now();
         let log = hits.entry(key.to_owned()).or_default();
-        while log
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= window)
-        {
+        while log.front().is_some_and(|t| now.duration_since(*t) >= window) {
             log.pop_front();
         }
         if log.len() as u32 >= limit {

@@ -47,9 +47,6 @@ impl Default for ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.now
-            .lock()
-            .map(|n| *n)
-            .unwrap_or_else(|_| micros(Utc::now()))
+        self.now.lock().map(|n| *n).unwrap_or_else(|_| micros(Utc::now()))
     }
 }

@@ -34,19 +34,13 @@ impl MemoryObjectStore {
     }
 
     fn signature(&self, method: &str, key: &str, expires: i64, content_type: &str) -> String {
-        let mut mac = HmacSha256::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("hmac takes any key length"));
+        let mut mac =
+            HmacSha256::new_from_slice(&self.key).unwrap_or_else(|_| unreachable!("hmac takes any key length"));
         mac.update(format!("{method}\n{key}\n{expires}\n{content_type}").as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 
-    fn sign(
-        &self,
-        method: &'static str,
-        key: &str,
-        content_type: &str,
-        ttl: Duration,
-    ) -> PresignedUrl {
+    fn sign(&self, method: &'static str, key: &str, content_type: &str, ttl: Duration) -> PresignedUrl {
         let expires_at = Utc::now() + chrono::Duration::from_std(ttl).unwrap_or_default();
         let expires = expires_at.timestamp();
         let sig = self.signature(method, key, expires, content_type);
@@ -63,16 +57,8 @@ impl MemoryObjectStore {
     }
 
     /// Whether a request for `key` with these query values carries a valid, unexpired signature.
-    pub fn check_url(
-        &self,
-        method: &str,
-        key: &str,
-        expires: i64,
-        content_type: &str,
-        sig: &str,
-    ) -> bool {
-        expires > Utc::now().timestamp()
-            && self.signature(method, key, expires, content_type) == sig
+    pub fn check_url(&self, method: &str, key: &str, expires: i64, content_type: &str, sig: &str) -> bool {
+        expires > Utc::now().timestamp() && self.signature(method, key, expires, content_type) == sig
     }
 
     /// Stores bytes (the handler of a presigned PUT calls this after `check_url`).
@@ -90,12 +76,7 @@ impl MemoryObjectStore {
 
 #[async_trait::async_trait]
 impl ObjectStore for MemoryObjectStore {
-    async fn presign_put(
-        &self,
-        key: &str,
-        content_type: &str,
-        ttl: Duration,
-    ) -> CoreResult<PresignedUrl> {
+    async fn presign_put(&self, key: &str, content_type: &str, ttl: Duration) -> CoreResult<PresignedUrl> {
         Ok(self.sign("PUT", key, content_type, ttl))
     }
     async fn presign_get(&self, key: &str, ttl: Duration) -> CoreResult<PresignedUrl> {
@@ -109,10 +90,7 @@ impl ObjectStore for MemoryObjectStore {
         }))
     }
     async fn delete(&self, key: &str) -> CoreResult<()> {
-        self.objects
-            .lock()
-            .map_err(CoreError::internal)?
-            .remove(key);
+        self.objects.lock().map_err(CoreError::internal)?.remove(key);
         Ok(())
     }
     async fn ping(&self) -> CoreResult<()> {

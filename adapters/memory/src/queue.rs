@@ -36,8 +36,7 @@ impl MemoryQueue {
     fn take_ready(&self) -> Option<Delivery> {
         let mut state = self.state.lock().ok()?;
         let now = Instant::now();
-        let (due, later): (Vec<_>, Vec<_>) =
-            state.delayed.drain(..).partition(|(at, _, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) = state.delayed.drain(..).partition(|(at, _, _)| *at <= now);
         state.delayed = later;
         state
             .ready
@@ -78,9 +77,7 @@ impl JobQueue for MemoryQueue {
             if left.is_zero() {
                 return Ok(None);
             }
-            let _ =
-                tokio::time::timeout(left.min(Duration::from_millis(200)), self.wake.notified())
-                    .await;
+            let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), self.wake.notified()).await;
         }
     }
 
@@ -97,9 +94,7 @@ impl JobQueue for MemoryQueue {
                 if attempt >= self.max_attempts {
                     state.dead.push(job);
                 } else {
-                    state
-                        .delayed
-                        .push((Instant::now() + delay, job, attempt + 1));
+                    state.delayed.push((Instant::now() + delay, job, attempt + 1));
                 }
             }
         }
@@ -107,10 +102,6 @@ impl JobQueue for MemoryQueue {
     }
 
     async fn dead_letters(&self) -> CoreResult<Vec<Job>> {
-        Ok(self
-            .state
-            .lock()
-            .map(|s| s.dead.clone())
-            .unwrap_or_default())
+        Ok(self.state.lock().map(|s| s.dead.clone()).unwrap_or_default())
     }
 }

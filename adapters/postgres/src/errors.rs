@@ -64,10 +64,7 @@ pub fn db_err(e: sqlx::Error) -> CoreError {
                 None => CoreError::conflict("duplicate", "this record already exists"),
             }
         }
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::Io(_)
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Tls(_) => {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
             tracing::error!(error = %e, "database unavailable");
             CoreError::Unavailable("the database is unavailable".into())
         }

@@ -1,20 +1,16 @@
-//! Users, credentials and the audit trail in PostgreSQL.
+//! Users and the audit trail in PostgreSQL.
 
 use crate::errors::db_err;
 use crate::tx::PgTx;
-use ally360::identity::model::{
-    AuditEvent, OneTimeToken, Profile, RefreshToken, Session, TokenPurpose, User,
-};
-use ally360::identity::repo::{AuditRepo, CredentialRepo, UserRepo};
+use ally360::identity::model::{AuditEvent, Profile, User};
+use ally360::identity::repo::{AuditRepo, UserRepo};
 use ally360::kernel::*;
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::Row;
 use uuid::Uuid;
 
-const USER_COLUMNS: &str =
-    "id, email, password_hash, is_active, email_verified, email_verified_at, last_login, \
+const USER_COLUMNS: &str = "id, email, password_hash, is_active, email_verified, email_verified_at, last_login, \
     first_login, first_name, last_name, phone_number, dni, avatar_key, created_at, updated_at";
 
 fn user(row: &PgRow) -> Result<User, sqlx::Error> {
@@ -36,38 +32,6 @@ fn user(row: &PgRow) -> Result<User, sqlx::Error> {
         },
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
-    })
-}
-
-fn purpose(s: &str) -> TokenPurpose {
-    if s == TokenPurpose::ResetPassword.as_str() {
-        TokenPurpose::ResetPassword
-    } else {
-        TokenPurpose::VerifyEmail
-    }
-}
-
-fn one_time(row: &PgRow) -> Result<OneTimeToken, sqlx::Error> {
-    Ok(OneTimeToken {
-        id: OneTimeTokenId::from_uuid(row.try_get("id")?),
-        user_id: UserId::from_uuid(row.try_get("user_id")?),
-        purpose: purpose(row.try_get::<&str, _>("purpose")?),
-        token_hash: row.try_get("token_hash")?,
-        expires_at: row.try_get("expires_at")?,
-        used_at: row.try_get("used_at")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn refresh(row: &PgRow) -> Result<RefreshToken, sqlx::Error> {
-    Ok(RefreshToken {
-        id: RefreshTokenId::from_uuid(row.try_get("id")?),
-        session_id: SessionId::from_uuid(row.try_get("session_id")?),
-        user_id: UserId::from_uuid(row.try_get("user_id")?),
-        token_hash: row.try_get("token_hash")?,
-        expires_at: row.try_get("expires_at")?,
-        used_at: row.try_get("used_at")?,
-        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -137,8 +101,7 @@ impl UserRepo for PgTx {
     }
 
     async fn by_email(&mut self, email: &str) -> CoreResult<Option<User>> {
-        let sql =
-            format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(email)
             .fetch_optional(self.conn())
@@ -149,239 +112,49 @@ impl UserRepo for PgTx {
 
     async fn by_ids(&mut self, ids: &[UserId]) -> CoreResult<Vec<User>> {
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
-        let sql =
-            format!("SELECT {USER_COLUMNS} FROM users WHERE id = ANY($1) AND deleted_at IS NULL");
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ANY($1) AND deleted_at IS NULL");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(ids)
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;
-        rows.iter()
-            .map(user)
-            .collect::<Result<_, _>>()
-            .map_err(db_err)
-    }
-}
-
-#[async_trait]
-impl CredentialRepo for PgTx {
-    async fn insert_one_time(&mut self, t: &OneTimeToken) -> CoreResult<()> {
-        sqlx::query(
-            "INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, expires_at, used_at, created_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7)",
-        )
-        .bind(t.id.as_uuid())
-        .bind(t.user_id.as_uuid())
-        .bind(t.purpose.as_str())
-        .bind(&t.token_hash)
-        .bind(t.expires_at)
-        .bind(t.used_at)
-        .bind(t.created_at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn one_time_by_hash(
-        &mut self,
-        p: TokenPurpose,
-        hash: &str,
-    ) -> CoreResult<Option<OneTimeToken>> {
-        let row =
-            sqlx::query("SELECT * FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2")
-                .bind(hash)
-                .bind(p.as_str())
-                .fetch_optional(self.conn())
-                .await
-                .map_err(db_err)?;
-        row.as_ref().map(one_time).transpose().map_err(db_err)
-    }
-
-    async fn use_one_time(&mut self, id: OneTimeTokenId, at: DateTime<Utc>) -> CoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE one_time_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL",
-        )
-        .bind(id.as_uuid())
-        .bind(at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    async fn retire_one_time(
-        &mut self,
-        user: UserId,
-        p: TokenPurpose,
-        at: DateTime<Utc>,
-    ) -> CoreResult<()> {
-        sqlx::query("UPDATE one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
-            .bind(user.as_uuid())
-            .bind(p.as_str())
-            .bind(at)
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn count_one_time_since(
-        &mut self,
-        user: UserId,
-        p: TokenPurpose,
-        since: DateTime<Utc>,
-    ) -> CoreResult<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM one_time_tokens WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
-        )
-        .bind(user.as_uuid())
-        .bind(p.as_str())
-        .bind(since)
-        .fetch_one(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(n as u64)
-    }
-
-    async fn insert_session(&mut self, s: &Session) -> CoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, created_at, revoked_at) VALUES ($1,$2,$3,$4)",
-        )
-        .bind(s.id.as_uuid())
-        .bind(s.user_id.as_uuid())
-        .bind(s.created_at)
-        .bind(s.revoked_at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn session(&mut self, id: SessionId) -> CoreResult<Option<Session>> {
-        let row =
-            sqlx::query("SELECT id, user_id, created_at, revoked_at FROM sessions WHERE id = $1")
-                .bind(id.as_uuid())
-                .fetch_optional(self.conn())
-                .await
-                .map_err(db_err)?;
-        row.map(|r| {
-            Ok(Session {
-                id: SessionId::from_uuid(r.try_get("id")?),
-                user_id: UserId::from_uuid(r.try_get("user_id")?),
-                created_at: r.try_get("created_at")?,
-                revoked_at: r.try_get("revoked_at")?,
-            })
-        })
-        .transpose()
-        .map_err(db_err)
-    }
-
-    async fn revoke_session(&mut self, id: SessionId, at: DateTime<Utc>) -> CoreResult<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id.as_uuid())
-            .bind(at)
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn revoke_user_sessions(
-        &mut self,
-        user: UserId,
-        except: Option<SessionId>,
-        at: DateTime<Utc>,
-    ) -> CoreResult<u64> {
-        let done = sqlx::query(
-            "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND revoked_at IS NULL \
-             AND ($2::uuid IS NULL OR id <> $2)",
-        )
-        .bind(user.as_uuid())
-        .bind(except.map(|s| s.as_uuid()))
-        .bind(at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(done.rows_affected())
-    }
-
-    async fn insert_refresh(&mut self, t: &RefreshToken) -> CoreResult<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (id, session_id, user_id, token_hash, expires_at, used_at, created_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7)",
-        )
-        .bind(t.id.as_uuid())
-        .bind(t.session_id.as_uuid())
-        .bind(t.user_id.as_uuid())
-        .bind(&t.token_hash)
-        .bind(t.expires_at)
-        .bind(t.used_at)
-        .bind(t.created_at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
-    async fn refresh_by_hash(&mut self, hash: &str) -> CoreResult<Option<RefreshToken>> {
-        let row = sqlx::query("SELECT * FROM refresh_tokens WHERE token_hash = $1")
-            .bind(hash)
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(refresh).transpose().map_err(db_err)
-    }
-
-    async fn use_refresh(&mut self, id: RefreshTokenId, at: DateTime<Utc>) -> CoreResult<bool> {
-        let done =
-            sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
-                .bind(id.as_uuid())
-                .bind(at)
-                .execute(self.conn())
-                .await
-                .map_err(db_err)?;
-        Ok(done.rows_affected() == 1)
+        rows.iter().map(user).collect::<Result<_, _>>().map_err(db_err)
     }
 }
 
 #[async_trait]
 impl AuditRepo for PgTx {
     async fn record(&mut self, e: &AuditEvent) -> CoreResult<()> {
-        sqlx::query("INSERT INTO audit_events (id, at, user_id, company_id, action, detail) VALUES ($1,$2,$3,$4,$5,$6)")
-            .bind(e.id.as_uuid())
-            .bind(e.at)
-            .bind(e.user_id.map(|u| u.as_uuid()))
-            .bind(e.tenant_id.map(|t| t.as_uuid()))
-            .bind(e.action)
-            .bind(&e.detail)
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO audit_events (id, at, user_id, company_id, action, detail) VALUES ($1,$2,$3,$4,$5,$6)",
+        )
+        .bind(e.id.as_uuid())
+        .bind(e.at)
+        .bind(e.user_id.map(|u| u.as_uuid()))
+        .bind(e.tenant_id.map(|t| t.as_uuid()))
+        .bind(e.action)
+        .bind(&e.detail)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
         Ok(())
     }
 
     async fn of_user(&mut self, user: UserId, limit: u32) -> CoreResult<Vec<AuditEvent>> {
-        let rows = sqlx::query(
-            "SELECT * FROM audit_events WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        )
-        .bind(user.as_uuid())
-        .bind(i64::from(limit))
-        .fetch_all(self.conn())
-        .await
-        .map_err(db_err)?;
+        let rows = sqlx::query("SELECT * FROM audit_events WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2")
+            .bind(user.as_uuid())
+            .bind(i64::from(limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
         rows.iter()
             .map(|r| {
                 let action: String = r.try_get("action")?;
                 Ok(AuditEvent {
                     id: AuditId::from_uuid(r.try_get("id")?),
                     at: r.try_get("at")?,
-                    user_id: r
-                        .try_get::<Option<Uuid>, _>("user_id")?
-                        .map(UserId::from_uuid),
-                    tenant_id: r
-                        .try_get::<Option<Uuid>, _>("company_id")?
-                        .map(TenantId::from_uuid),
+                    user_id: r.try_get::<Option<Uuid>, _>("user_id")?.map(UserId::from_uuid),
+                    tenant_id: r.try_get::<Option<Uuid>, _>("company_id")?.map(TenantId::from_uuid),
                     action: audit_action(&action),
                     detail: r.try_get("detail")?,
                 })
@@ -411,9 +184,5 @@ fn audit_action(stored: &str) -> &'static str {
         "role_changed",
         "member_removed",
     ];
-    KNOWN
-        .iter()
-        .copied()
-        .find(|k| *k == stored)
-        .unwrap_or("other")
+    KNOWN.iter().copied().find(|k| *k == stored).unwrap_or("other")
 }

@@ -1,6 +1,7 @@
 //! The PostgreSQL store: sqlx, one real transaction per unit of work, row-level security bound to the
 //! tenant of the transaction with a transaction-local setting.
 
+mod credentials;
 mod errors;
 mod identity;
 mod outbox;
@@ -20,10 +21,7 @@ pub const APP_ROLE: &str = "ally360_app";
 
 /// Applies pending migrations, connecting with `admin_url` (a role that may create tables).
 pub async fn migrate(admin_url: &str) -> Result<(), sqlx::Error> {
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(admin_url)
-        .await?;
+    let pool = PgPoolOptions::new().max_connections(1).connect(admin_url).await?;
     sqlx::migrate!("../../migrations").run(&pool).await?;
     pool.close().await;
     Ok(())

@@ -68,10 +68,8 @@ fn rows<T>(rows: Vec<PgRow>, f: fn(&PgRow) -> Result<T, sqlx::Error>) -> CoreRes
     rows.iter().map(f).collect::<Result<_, _>>().map_err(db_err)
 }
 
-const MEMBERSHIP_COLUMNS: &str =
-    "id, user_id, company_id, role::text AS role, is_active, joined_at, updated_at";
-const INVITATION_COLUMNS: &str =
-    "id, company_id, invited_by, invitee_email, role::text AS role, token_hash, \
+const MEMBERSHIP_COLUMNS: &str = "id, user_id, company_id, role::text AS role, is_active, joined_at, updated_at";
+const INVITATION_COLUMNS: &str = "id, company_id, invited_by, invitee_email, role::text AS role, token_hash, \
     expires_at, accepted_at, revoked_at, created_at";
 
 #[async_trait]
@@ -137,12 +135,11 @@ impl CompanyRepo for PgTx {
 
     async fn by_ids(&mut self, ids: &[TenantId]) -> CoreResult<Vec<Company>> {
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
-        let found =
-            sqlx::query("SELECT * FROM companies WHERE id = ANY($1) AND deleted_at IS NULL")
-                .bind(ids)
-                .fetch_all(self.conn())
-                .await
-                .map_err(db_err)?;
+        let found = sqlx::query("SELECT * FROM companies WHERE id = ANY($1) AND deleted_at IS NULL")
+            .bind(ids)
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
         rows(found, company)
     }
 }
@@ -180,9 +177,7 @@ impl MembershipRepo for PgTx {
     }
 
     async fn find(&mut self, user: UserId, company: TenantId) -> CoreResult<Option<Membership>> {
-        let sql = format!(
-            "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1 AND company_id = $2"
-        );
+        let sql = format!("SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1 AND company_id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(user.as_uuid())
             .bind(company.as_uuid())
@@ -202,17 +197,12 @@ impl MembershipRepo for PgTx {
         rows(found, membership)
     }
 
-    async fn of_company(
-        &mut self,
-        company: TenantId,
-        page: PageRequest,
-    ) -> CoreResult<Page<Membership>> {
-        let total: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM memberships WHERE company_id = $1")
-                .bind(company.as_uuid())
-                .fetch_one(self.conn())
-                .await
-                .map_err(db_err)?;
+    async fn of_company(&mut self, company: TenantId, page: PageRequest) -> CoreResult<Page<Membership>> {
+        let total: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships WHERE company_id = $1")
+            .bind(company.as_uuid())
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_err)?;
         let sql = format!(
             "SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE company_id = $1 \
              ORDER BY joined_at DESC, id DESC LIMIT $2 OFFSET $3"
@@ -290,14 +280,8 @@ impl InvitationRepo for PgTx {
         Ok(())
     }
 
-    async fn by_id(
-        &mut self,
-        company: TenantId,
-        id: InvitationId,
-    ) -> CoreResult<Option<Invitation>> {
-        let sql = format!(
-            "SELECT {INVITATION_COLUMNS} FROM invitations WHERE id = $1 AND company_id = $2"
-        );
+    async fn by_id(&mut self, company: TenantId, id: InvitationId) -> CoreResult<Option<Invitation>> {
+        let sql = format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE id = $1 AND company_id = $2");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.as_uuid())
             .bind(company.as_uuid())

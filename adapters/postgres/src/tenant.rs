@@ -52,27 +52,23 @@ impl PdvRepo for PgTx {
 
     async fn by_id(&mut self, id: PdvId) -> CoreResult<Option<Pdv>> {
         let tenant = self.tenant_id()?;
-        let row = sqlx::query(
-            "SELECT * FROM pdvs WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-        )
-        .bind(tenant)
-        .bind(id.as_uuid())
-        .fetch_optional(self.conn())
-        .await
-        .map_err(db_err)?;
+        let row = sqlx::query("SELECT * FROM pdvs WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
         row.as_ref().map(pdv).transpose().map_err(db_err)
     }
 
     async fn list(&mut self) -> CoreResult<Vec<Pdv>> {
         let tenant = self.tenant_id()?;
-        let rows = sqlx::query("SELECT * FROM pdvs WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY is_main DESC, name")
-            .bind(tenant)
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
-        rows.iter()
-            .map(pdv)
-            .collect::<Result<_, _>>()
-            .map_err(db_err)
+        let rows =
+            sqlx::query("SELECT * FROM pdvs WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY is_main DESC, name")
+                .bind(tenant)
+                .fetch_all(self.conn())
+                .await
+                .map_err(db_err)?;
+        rows.iter().map(pdv).collect::<Result<_, _>>().map_err(db_err)
     }
 }

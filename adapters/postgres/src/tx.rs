@@ -89,10 +89,7 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> CoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_err)?;
         Ok(())
     }
 }
@@ -129,8 +126,7 @@ impl GlobalTx for PgTx {
 
 impl TenantTx for PgTx {
     fn tenant(&self) -> TenantId {
-        self.tenant
-            .unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
+        self.tenant.unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
     }
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
         self

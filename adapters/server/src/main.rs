@@ -8,8 +8,7 @@ use config::Config;
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("ALLY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter = EnvFilter::try_from_env("ALLY_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if std::env::var("ALLY_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
@@ -35,9 +34,7 @@ async fn main() -> anyhow::Result<()> {
                 .database_admin_url
                 .or(config.database_url)
                 .context("DATABASE_URL is not set")?;
-            ally360_postgres::migrate(&url)
-                .await
-                .context("migrations failed")?;
+            ally360_postgres::migrate(&url).await.context("migrations failed")?;
             tracing::info!("migrations applied");
             Ok(())
         }

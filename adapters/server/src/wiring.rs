@@ -16,12 +16,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         Some(url) => {
             if config.migrate_on_start {
                 let admin = config.database_admin_url.as_deref().unwrap_or(url);
-                ally360_postgres::migrate(admin)
-                    .await
-                    .context("applying migrations")?;
+                ally360_postgres::migrate(admin).await.context("applying migrations")?;
             }
-            let pool = ally360_postgres::lazy_pool(url, config.db_max_connections)
-                .context("DATABASE_URL")?;
+            let pool = ally360_postgres::lazy_pool(url, config.db_max_connections).context("DATABASE_URL")?;
             tracing::info!("store: postgres");
             Arc::new(ally360_postgres::PgStore::new(pool))
         }
@@ -40,10 +37,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         queue: Arc::new(MemoryQueue::new(5)),
         cache: Arc::new(MemoryCache::new()),
         rate_limiter: Arc::new(MemoryRateLimiter::new()),
-        objects: Arc::new(MemoryObjectStore::new(
-            &config.public_url,
-            config.jwt_secret.as_bytes(),
-        )),
+        objects: Arc::new(MemoryObjectStore::new(&config.public_url, config.jwt_secret.as_bytes())),
     };
     let settings = Settings {
         frontend_url: config.frontend_url.clone(),
@@ -78,11 +72,7 @@ async fn run_jobs(app: App, consumer: String) {
         if let Err(e) = app.jobs.relay_outbox(100).await {
             tracing::warn!(error = %e, "outbox relay failed");
         }
-        match app
-            .jobs
-            .run_one(&consumer, Duration::from_millis(500))
-            .await
-        {
+        match app.jobs.run_one(&consumer, Duration::from_millis(500)).await {
             Ok(Some(_)) => continue,
             Ok(None) => {}
             Err(e) => {
@@ -96,10 +86,7 @@ async fn run_jobs(app: App, consumer: String) {
 /// `ally360 serve`: the HTTP API, with an embedded worker.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
-    tokio::spawn(run_jobs(
-        app.clone(),
-        format!("embedded-{}", std::process::id()),
-    ));
+    tokio::spawn(run_jobs(app.clone(), format!("embedded-{}", std::process::id())));
     let http = HttpConfig {
         cors_origins: config.cors_origins.clone(),
         max_body_bytes: config.max_body_bytes,

@@ -81,38 +81,19 @@ impl AccountApi {
             last_name: p.last_name,
             phone_number: p.phone_number,
         };
-        Ok(Json(
-            (&self.app.identity.update_profile(&auth.0, patch).await?).into(),
-        ))
+        Ok(Json((&self.app.identity.update_profile(&auth.0, patch).await?).into()))
     }
 
     /// Sets the onboarding flag.
-    #[oai(
-        path = "/auth/me/first-login",
-        method = "patch",
-        operation_id = "set_first_login"
-    )]
-    async fn first_login(
-        &self,
-        auth: BearerAuth,
-        body: Json<FirstLoginIn>,
-    ) -> ApiResult<Json<UserOut>> {
+    #[oai(path = "/auth/me/first-login", method = "patch", operation_id = "set_first_login")]
+    async fn first_login(&self, auth: BearerAuth, body: Json<FirstLoginIn>) -> ApiResult<Json<UserOut>> {
         Ok(Json(
-            (&self
-                .app
-                .identity
-                .set_first_login(&auth.0, body.0.first_login)
-                .await?)
-                .into(),
+            (&self.app.identity.set_first_login(&auth.0, body.0.first_login).await?).into(),
         ))
     }
 
     /// Changes the password; every other session is closed.
-    #[oai(
-        path = "/auth/change-password",
-        method = "post",
-        operation_id = "change_password"
-    )]
+    #[oai(path = "/auth/change-password", method = "post", operation_id = "change_password")]
     async fn change_password(
         &self,
         auth: BearerAuth,
@@ -122,12 +103,7 @@ impl AccountApi {
         let at = self
             .app
             .identity
-            .change_password(
-                &auth.0,
-                &b.current_password,
-                &b.new_password,
-                &b.confirm_password,
-            )
+            .change_password(&auth.0, &b.current_password, &b.new_password, &b.confirm_password)
             .await?;
         Ok(Json(PasswordChangedOut {
             message: "Password changed".into(),
@@ -143,21 +119,12 @@ impl AccountApi {
         operation_id = "request_password_reset"
     )]
     async fn request_reset(&self, body: Json<ResetRequestIn>) -> ApiResult<Json<MessageOut>> {
-        self.app
-            .identity
-            .request_password_reset(&body.0.email)
-            .await?;
-        Ok(Json(MessageOut::new(
-            "If the email exists, a reset link was sent",
-        )))
+        self.app.identity.request_password_reset(&body.0.email).await?;
+        Ok(Json(MessageOut::new("If the email exists, a reset link was sent")))
     }
 
     /// Sets a new password with a reset token; every session is closed.
-    #[oai(
-        path = "/auth/reset-password",
-        method = "post",
-        operation_id = "reset_password"
-    )]
+    #[oai(path = "/auth/reset-password", method = "post", operation_id = "reset_password")]
     async fn reset(&self, body: Json<ResetIn>) -> ApiResult<Json<PasswordChangedOut>> {
         let user = self
             .app

@@ -168,21 +168,13 @@ impl AuthApi {
     }
 
     /// Verifies the email with the token of the link.
-    #[oai(
-        path = "/auth/verify-email",
-        method = "post",
-        operation_id = "verify_email"
-    )]
+    #[oai(path = "/auth/verify-email", method = "post", operation_id = "verify_email")]
     async fn verify_email(&self, body: Json<VerifyIn>) -> ApiResult<Json<VerifyOut>> {
         self.verify(&body.0.token, body.0.auto_login).await
     }
 
     /// Same as the POST (kept for old links); repeated clicks within minutes answer success again.
-    #[oai(
-        path = "/auth/verify-email",
-        method = "get",
-        operation_id = "verify_email_link"
-    )]
+    #[oai(path = "/auth/verify-email", method = "get", operation_id = "verify_email_link")]
     async fn verify_email_link(
         &self,
         token: Query<String>,
@@ -211,11 +203,7 @@ impl AuthApi {
             LoginIn::Form(f) => f.0,
             LoginIn::Json(j) => j.0,
         };
-        let (user, tokens) = self
-            .app
-            .identity
-            .login(&creds.username, &creds.password)
-            .await?;
+        let (user, tokens) = self.app.identity.login(&creds.username, &creds.password).await?;
         let companies = self.app.tenancy.user_companies(user.id).await?;
         Ok(Json(TokenResponse::new(&user, tokens, &companies)))
     }
@@ -236,11 +224,7 @@ impl AuthApi {
     }
 
     /// Issues a token bound to one of the caller's companies.
-    #[oai(
-        path = "/auth/select-company",
-        method = "post",
-        operation_id = "select_company"
-    )]
+    #[oai(path = "/auth/select-company", method = "post", operation_id = "select_company")]
     async fn select_company(
         &self,
         auth: BearerAuth,
@@ -267,10 +251,7 @@ impl AuthApi {
             user_id: auth.0.user.as_uuid(),
             tenant_id: actor.map(|a| a.tenant.as_uuid()),
             user_role: actor.map(|a| a.role.to_string()),
-            companies: companies
-                .iter()
-                .map(|(m, c)| UserCompanyOut::new(m, c))
-                .collect(),
+            companies: companies.iter().map(|(m, c)| UserCompanyOut::new(m, c)).collect(),
         }))
     }
 }

@@ -130,11 +130,7 @@ impl CompanyApi {
     }
 
     /// The caller's active companies with the caller's role (an empty list when none).
-    #[oai(
-        path = "/company/my_companies",
-        method = "get",
-        operation_id = "my_companies"
-    )]
+    #[oai(path = "/company/my_companies", method = "get", operation_id = "my_companies")]
     async fn mine(&self, auth: BearerAuth) -> ApiResult<Json<Vec<MyCompanyOut>>> {
         let found = self.app.tenancy.user_companies(auth.0.user).await?;
         Ok(Json(
@@ -154,11 +150,7 @@ impl CompanyApi {
         method = "post",
         operation_id = "select_company_legacy"
     )]
-    async fn select(
-        &self,
-        auth: BearerAuth,
-        company_id: Query<Uuid>,
-    ) -> ApiResult<Json<ContextTokenResponse>> {
+    async fn select(&self, auth: BearerAuth, company_id: Query<Uuid>) -> ApiResult<Json<ContextTokenResponse>> {
         Ok(Json(
             self.app
                 .tenancy
@@ -184,11 +176,7 @@ impl CompanyApi {
     }
 
     /// Changes the company of the request (owner or admin).
-    #[oai(
-        path = "/company/me",
-        method = "patch",
-        operation_id = "update_company_me"
-    )]
+    #[oai(path = "/company/me", method = "patch", operation_id = "update_company_me")]
     async fn update_me(
         &self,
         auth: BearerAuth,
@@ -197,33 +185,19 @@ impl CompanyApi {
     ) -> ApiResult<Json<CompanyOut>> {
         let actor = actor(&self.app, &auth, req).await?;
         Ok(Json(
-            (&self
-                .app
-                .tenancy
-                .update_company(&actor, body.0.into())
-                .await?)
-                .into(),
+            (&self.app.tenancy.update_company(&actor, body.0.into()).await?).into(),
         ))
     }
 
     /// Changes a company by id (owner or admin of it). Another company's id is 404.
-    #[oai(
-        path = "/company/:company_id",
-        method = "patch",
-        operation_id = "update_company"
-    )]
+    #[oai(path = "/company/:company_id", method = "patch", operation_id = "update_company")]
     async fn update(
         &self,
         auth: BearerAuth,
         company_id: Path<Uuid>,
         body: Json<CompanyPatchIn>,
     ) -> ApiResult<Json<CompanyOut>> {
-        let actor = match self
-            .app
-            .tenancy
-            .resolve(&auth.0, Some(company_id.0.into()))
-            .await
-        {
+        let actor = match self.app.tenancy.resolve(&auth.0, Some(company_id.0.into())).await {
             Ok(a) => a,
             Err(_) => {
                 return Err(ApiError::new(
@@ -234,12 +208,7 @@ impl CompanyApi {
             }
         };
         Ok(Json(
-            (&self
-                .app
-                .tenancy
-                .update_company(&actor, body.0.into())
-                .await?)
-                .into(),
+            (&self.app.tenancy.update_company(&actor, body.0.into()).await?).into(),
         ))
     }
 

@@ -91,10 +91,7 @@ struct InvitationOut {
 enum InvitationListResponse {
     /// The invitations of the page; the total is in `X-Total-Count`.
     #[oai(status = 200)]
-    Ok(
-        Json<Vec<InvitationOut>>,
-        #[oai(header = "X-Total-Count")] u64,
-    ),
+    Ok(Json<Vec<InvitationOut>>, #[oai(header = "X-Total-Count")] u64),
 }
 
 #[derive(ApiResponse)]
@@ -185,23 +182,10 @@ fn status_filter(raw: Option<&str>) -> Result<Option<InvitationStatus>, ApiError
 #[OpenApi(tag = "ApiTags::Members")]
 impl MembersApi {
     /// Invites an email to the company with a role (owner or admin; only owners invite owners).
-    #[oai(
-        path = "/auth/invite-user",
-        method = "post",
-        operation_id = "invite_user"
-    )]
-    async fn invite(
-        &self,
-        auth: BearerAuth,
-        req: &Request,
-        body: Json<InviteIn>,
-    ) -> ApiResult<Json<InviteOut>> {
+    #[oai(path = "/auth/invite-user", method = "post", operation_id = "invite_user")]
+    async fn invite(&self, auth: BearerAuth, req: &Request, body: Json<InviteIn>) -> ApiResult<Json<InviteOut>> {
         let actor = actor(&self.app, &auth, req).await?;
-        let sent = self
-            .app
-            .tenancy
-            .invite(&actor, &body.0.email, &body.0.role)
-            .await?;
+        let sent = self.app.tenancy.invite(&actor, &body.0.email, &body.0.role).await?;
         Ok(Json(InviteOut {
             message: "Invitation sent".into(),
             invitation_id: sent.invitation.id.as_uuid(),
@@ -210,11 +194,7 @@ impl MembersApi {
     }
 
     /// What a pending invitation token is for.
-    #[oai(
-        path = "/auth/invitation/:token",
-        method = "get",
-        operation_id = "invitation_info"
-    )]
+    #[oai(path = "/auth/invitation/:token", method = "get", operation_id = "invitation_info")]
     async fn info(&self, token: Path<String>) -> ApiResult<Json<InvitationInfoOut>> {
         let info = self.app.tenancy.invitation_info(&token.0).await?;
         Ok(Json(InvitationInfoOut {
@@ -258,16 +238,8 @@ impl MembersApi {
         method = "post",
         operation_id = "accept_invitation_existing"
     )]
-    async fn accept_existing(
-        &self,
-        auth: BearerAuth,
-        body: Json<AcceptExistingIn>,
-    ) -> ApiResult<Json<AcceptOut>> {
-        let company = self
-            .app
-            .tenancy
-            .accept_existing(&auth.0, &body.0.token)
-            .await?;
+    async fn accept_existing(&self, auth: BearerAuth, body: Json<AcceptExistingIn>) -> ApiResult<Json<AcceptOut>> {
+        let company = self.app.tenancy.accept_existing(&auth.0, &body.0.token).await?;
         Ok(Json(AcceptOut {
             message: "Invitation accepted".into(),
             user_id: auth.0.user.as_uuid(),
@@ -277,11 +249,7 @@ impl MembersApi {
     }
 
     /// The company's invitations, newest first (pending by default).
-    #[oai(
-        path = "/auth/invitations",
-        method = "get",
-        operation_id = "list_invitations"
-    )]
+    #[oai(path = "/auth/invitations", method = "get", operation_id = "list_invitations")]
     async fn list(
         &self,
         auth: BearerAuth,
@@ -307,12 +275,7 @@ impl MembersApi {
         method = "delete",
         operation_id = "revoke_invitation"
     )]
-    async fn revoke(
-        &self,
-        auth: BearerAuth,
-        req: &Request,
-        invitation_id: Path<Uuid>,
-    ) -> ApiResult<NoContent> {
+    async fn revoke(&self, auth: BearerAuth, req: &Request, invitation_id: Path<Uuid>) -> ApiResult<NoContent> {
         let actor = actor(&self.app, &auth, req).await?;
         self.app
             .tenancy
@@ -322,11 +285,7 @@ impl MembersApi {
     }
 
     /// The company's members (removed ones included), newest first.
-    #[oai(
-        path = "/auth/company/users",
-        method = "get",
-        operation_id = "list_company_users"
-    )]
+    #[oai(path = "/auth/company/users", method = "get", operation_id = "list_company_users")]
     async fn members(
         &self,
         auth: BearerAuth,
@@ -376,17 +335,9 @@ impl MembersApi {
         method = "delete",
         operation_id = "remove_member"
     )]
-    async fn remove(
-        &self,
-        auth: BearerAuth,
-        req: &Request,
-        user_id: Path<Uuid>,
-    ) -> ApiResult<NoContent> {
+    async fn remove(&self, auth: BearerAuth, req: &Request, user_id: Path<Uuid>) -> ApiResult<NoContent> {
         let actor = actor(&self.app, &auth, req).await?;
-        self.app
-            .tenancy
-            .remove_member(&actor, user_id.0.into())
-            .await?;
+        self.app.tenancy.remove_member(&actor, user_id.0.into()).await?;
         Ok(NoContent::Done)
     }
 }

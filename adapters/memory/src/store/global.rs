@@ -1,9 +1,7 @@
 //! Users, credentials, audit and outbox in memory.
 
 use super::MemTx;
-use ally360::identity::model::{
-    AuditEvent, OneTimeToken, RefreshToken, Session, TokenPurpose, User,
-};
+use ally360::identity::model::{AuditEvent, OneTimeToken, RefreshToken, Session, TokenPurpose, User};
 use ally360::identity::repo::{AuditRepo, CredentialRepo, UserRepo};
 use ally360::jobs::repo::OutboxRepo;
 use ally360::kernel::*;
@@ -58,27 +56,18 @@ impl UserRepo for MemTx {
             .cloned())
     }
     async fn by_ids(&mut self, ids: &[UserId]) -> CoreResult<Vec<User>> {
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.world.users.get(id).cloned())
-            .collect())
+        Ok(ids.iter().filter_map(|id| self.world.users.get(id).cloned()).collect())
     }
 }
 
 #[async_trait]
 impl CredentialRepo for MemTx {
     async fn insert_one_time(&mut self, token: &OneTimeToken) -> CoreResult<()> {
-        self.world
-            .one_time_by_hash
-            .insert(token.token_hash.clone(), token.id);
+        self.world.one_time_by_hash.insert(token.token_hash.clone(), token.id);
         self.world.one_time.insert(token.id, token.clone());
         Ok(())
     }
-    async fn one_time_by_hash(
-        &mut self,
-        purpose: TokenPurpose,
-        hash: &str,
-    ) -> CoreResult<Option<OneTimeToken>> {
+    async fn one_time_by_hash(&mut self, purpose: TokenPurpose, hash: &str) -> CoreResult<Option<OneTimeToken>> {
         let found = self
             .world
             .one_time_by_hash
@@ -95,12 +84,7 @@ impl CredentialRepo for MemTx {
             _ => Ok(false),
         }
     }
-    async fn retire_one_time(
-        &mut self,
-        user: UserId,
-        purpose: TokenPurpose,
-        at: DateTime<Utc>,
-    ) -> CoreResult<()> {
+    async fn retire_one_time(&mut self, user: UserId, purpose: TokenPurpose, at: DateTime<Utc>) -> CoreResult<()> {
         for (_, t) in self.world.one_time.iter_mut() {
             if t.user_id == user && t.purpose == purpose && t.used_at.is_none() {
                 t.used_at = Some(at);
@@ -150,9 +134,7 @@ impl CredentialRepo for MemTx {
         Ok(n)
     }
     async fn insert_refresh(&mut self, token: &RefreshToken) -> CoreResult<()> {
-        self.world
-            .refresh_by_hash
-            .insert(token.token_hash.clone(), token.id);
+        self.world.refresh_by_hash.insert(token.token_hash.clone(), token.id);
         self.world.refresh.insert(token.id, token.clone());
         Ok(())
     }

@@ -50,9 +50,9 @@ pub(crate) struct MemTx {
 
 impl MemTx {
     pub fn tenant_data(&mut self) -> CoreResult<&mut TenantData> {
-        let tenant = self.tenant.ok_or_else(|| {
-            CoreError::internal("tenant data reached outside a tenant transaction")
-        })?;
+        let tenant = self
+            .tenant
+            .ok_or_else(|| CoreError::internal("tenant data reached outside a tenant transaction"))?;
         Ok(self.world.tenants.entry(tenant).or_default())
     }
 }
@@ -134,8 +134,7 @@ impl GlobalTx for MemTx {
 
 impl TenantTx for MemTx {
     fn tenant(&self) -> TenantId {
-        self.tenant
-            .unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
+        self.tenant.unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
     }
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
         self

@@ -91,11 +91,7 @@ impl MembershipRepo for MemTx {
             .cloned()
             .collect())
     }
-    async fn of_company(
-        &mut self,
-        company: TenantId,
-        page: PageRequest,
-    ) -> CoreResult<Page<Membership>> {
+    async fn of_company(&mut self, company: TenantId, page: PageRequest) -> CoreResult<Page<Membership>> {
         let mut rows: Vec<Membership> = self
             .world
             .memberships
@@ -120,10 +116,7 @@ impl MembershipRepo for MemTx {
 impl InvitationRepo for MemTx {
     async fn insert(&mut self, inv: &Invitation) -> CoreResult<()> {
         let clash = self.world.invitations.values().any(|o| {
-            o.company_id == inv.company_id
-                && o.invitee_email == inv.invitee_email
-                && o.is_open()
-                && o.id != inv.id
+            o.company_id == inv.company_id && o.invitee_email == inv.invitee_email && o.is_open() && o.id != inv.id
         });
         if clash && inv.is_open() {
             return Err(CoreError::conflict(
@@ -138,11 +131,7 @@ impl InvitationRepo for MemTx {
         self.world.invitations.insert(inv.id, inv.clone());
         Ok(())
     }
-    async fn by_id(
-        &mut self,
-        company: TenantId,
-        id: InvitationId,
-    ) -> CoreResult<Option<Invitation>> {
+    async fn by_id(&mut self, company: TenantId, id: InvitationId) -> CoreResult<Option<Invitation>> {
         Ok(self
             .world
             .invitations
@@ -151,12 +140,7 @@ impl InvitationRepo for MemTx {
             .cloned())
     }
     async fn by_token_hash(&mut self, hash: &str) -> CoreResult<Option<Invitation>> {
-        Ok(self
-            .world
-            .invitations
-            .values()
-            .find(|i| i.token_hash == hash)
-            .cloned())
+        Ok(self.world.invitations.values().find(|i| i.token_hash == hash).cloned())
     }
     async fn open_for(&mut self, company: TenantId, email: &str) -> CoreResult<Option<Invitation>> {
         let found = self
