@@ -11,4 +11,4 @@ pub use actor::{Actor, Permission, Role};
 pub use error::{CoreError, CoreResult, FieldError};
 pub use ids::*;
 pub use money::{Money, Quantity};
-pub use page::{Page, PageRequest};
+pub use page::{Cursor, Page, PageRequest};
