@@ -2,6 +2,8 @@
 
 use crate::identity::IdentityService;
 use crate::jobs::JobRunner;
+use crate::kernel::{CoreError, CoreResult};
+use crate::metrics::Metrics;
 use crate::ports::{Cache, Clock, JobQueue, Mailer, ObjectStore, PasswordHasher, RateLimiter, Store, TokenIssuer};
 use crate::tenancy::TenancyService;
 use std::sync::Arc;
@@ -24,6 +26,14 @@ pub struct Settings {
     pub invite_ttl: Duration,
     /// A used verification link still answers success for this long (mail scanners click links).
     pub verify_grace: Duration,
+    /// Sign-in attempts allowed per IP and email in `limit_window`.
+    pub login_limit: u32,
+    /// Requests allowed per company in `limit_window`.
+    pub tenant_api_limit: u32,
+    /// The window of both budgets.
+    pub limit_window: Duration,
+    /// How long a membership lookup may be served from the cache.
+    pub membership_cache_ttl: Duration,
 }
 
 impl Default for Settings {
@@ -36,6 +46,10 @@ impl Default for Settings {
             reset_ttl: Duration::from_secs(3600),
             invite_ttl: Duration::from_secs(7 * 24 * 3600),
             verify_grace: Duration::from_secs(10 * 60),
+            login_limit: 10,
+            tenant_api_limit: 600,
+            limit_window: Duration::from_secs(60),
+            membership_cache_ttl: Duration::from_secs(60),
         }
     }
 }
@@ -58,6 +72,7 @@ pub struct AppPorts {
 pub(crate) struct Ctx {
     pub ports: AppPorts,
     pub settings: Settings,
+    pub metrics: Arc<Metrics>,
 }
 
 impl Ctx {
@@ -66,6 +81,29 @@ impl Ctx {
     }
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.ports.clock.now()
+    }
+
+    /// Counts one request against a budget. A limiter that fails lets the request through (the
+    /// failure is logged and counted): rate limiting must not take the API down with it.
+    pub async fn within_budget(&self, scope: &'static str, key: &str, limit: u32) -> CoreResult<()> {
+        let window = self.settings.limit_window;
+        match self.ports.rate_limiter.check(key, limit, window).await {
+            Ok(d) if d.allowed => Ok(()),
+            Ok(d) => {
+                self.metrics.incr("rate_limit_rejections_total", &[("scope", scope)]);
+                Err(CoreError::LimitExceeded {
+                    code: "rate_limited",
+                    message: "too many requests; try again later".into(),
+                    limit,
+                    retry_after_secs: d.retry_after.as_secs_f64().ceil().max(1.0) as u64,
+                })
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, scope, "rate limiter unavailable; request allowed");
+                self.metrics.incr("rate_limit_failures_total", &[("scope", scope)]);
+                Ok(())
+            }
+        }
     }
 }
 
@@ -77,14 +115,17 @@ pub struct App {
     pub jobs: JobRunner,
     pub ports: AppPorts,
     pub settings: Settings,
+    pub metrics: Arc<Metrics>,
 }
 
 impl App {
     /// Wires the services to the ports.
     pub fn new(ports: AppPorts, settings: Settings) -> Self {
+        let metrics = Arc::new(Metrics::default());
         let ctx = Arc::new(Ctx {
             ports: ports.clone(),
             settings: settings.clone(),
+            metrics: metrics.clone(),
         });
         Self {
             identity: IdentityService::new(ctx.clone()),
@@ -92,6 +133,7 @@ impl App {
             jobs: JobRunner::new(ctx),
             ports,
             settings,
+            metrics,
         }
     }
 }

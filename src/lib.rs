@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod identity;
 pub mod jobs;
 pub mod kernel;
+pub mod metrics;
 pub mod notify;
 pub mod ports;
 pub mod tenancy;

@@ -121,6 +121,10 @@ pub struct Mocks {
     pub clock: Option<MockClock>,
     pub mailer: MockMailer,
     pub queue: MockJobQueue,
+    /// Allows everything when not given.
+    pub rate_limiter: Option<MockRateLimiter>,
+    /// Always misses (and accepts writes) when not given.
+    pub cache: Option<MockCache>,
 }
 
 /// An app on `store` and `mocks`; the clock reads a fixed instant unless a clock mock is given.
@@ -138,8 +142,24 @@ pub fn app(store: Arc<TestStore>, mocks: Mocks) -> App {
         clock: Arc::new(clock),
         mailer: Arc::new(mocks.mailer),
         queue: Arc::new(mocks.queue),
-        cache: Arc::new(MockCache::new()),
-        rate_limiter: Arc::new(MockRateLimiter::new()),
+        cache: Arc::new(mocks.cache.unwrap_or_else(|| {
+            let mut c = MockCache::new();
+            c.expect_get().returning(|_| Ok(None));
+            c.expect_set().returning(|_, _, _| Ok(()));
+            c.expect_delete().returning(|_| Ok(()));
+            c
+        })),
+        rate_limiter: Arc::new(mocks.rate_limiter.unwrap_or_else(|| {
+            let mut r = MockRateLimiter::new();
+            r.expect_check().returning(|_, limit, _| {
+                Ok(crate::ports::RateDecision {
+                    allowed: true,
+                    remaining: limit,
+                    retry_after: std::time::Duration::ZERO,
+                })
+            });
+            r
+        })),
         objects: Arc::new(MockObjectStore::new()),
     };
     App::new(ports, Settings::default())

@@ -117,10 +117,14 @@ enum RefreshOutcome {
 
 impl IdentityService {
     /// Checks email and password and opens a session. Unknown email and wrong password answer the
-    /// same 401; an unverified account is 403 `email_not_verified`.
-    pub async fn login(&self, email: &str, password: &str) -> CoreResult<(User, SessionTokens)> {
+    /// same 401; an unverified account is 403 `email_not_verified`; more than the login budget of
+    /// attempts per IP and email in the window is 429.
+    pub async fn login(&self, email: &str, password: &str, client_ip: &str) -> CoreResult<(User, SessionTokens)> {
         let ctx = self.ctx.clone();
         let email = validate::email("username", email).map_err(|_| invalid_credentials())?;
+        let budget_key = format!("ally360:login:{client_ip}:{email}");
+        ctx.within_budget("login", &budget_key, ctx.settings.login_limit)
+            .await?;
         let lookup = email.clone();
         let user = in_global(ctx.store(), move |tx| {
             Box::pin(async move { tx.users().by_email(&lookup).await })

@@ -145,7 +145,11 @@ async fn wrong_password_is_audited_and_opens_no_session() {
         .times(1)
         .returning(|_, _| Ok(false));
     let app = app(TestStore::new(tx), mocks);
-    let err = app.identity.login("ana@example.com", "bad-password").await.unwrap_err();
+    let err = app
+        .identity
+        .login("ana@example.com", "bad-password", "10.0.0.1")
+        .await
+        .unwrap_err();
     assert!(matches!(
         err,
         CoreError::Unauthorized {

@@ -37,7 +37,7 @@ impl JobRunner {
     /// the outbox and the next pass tries again.
     pub async fn relay_outbox(&self, limit: u32) -> CoreResult<usize> {
         let (queue, now) = (self.ctx.ports.queue.clone(), self.ctx.now());
-        in_global(self.ctx.store(), move |tx| {
+        let (relayed, depth) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let jobs = tx.outbox().pending(limit).await?;
                 for job in &jobs {
@@ -45,10 +45,12 @@ impl JobRunner {
                 }
                 let ids: Vec<JobId> = jobs.iter().map(|j| j.id).collect();
                 tx.outbox().mark_relayed(&ids, now).await?;
-                Ok(jobs.len())
+                Ok((jobs.len(), tx.outbox().depth().await?))
             })
         })
-        .await
+        .await?;
+        self.ctx.metrics.gauge("outbox_depth", depth as i64);
+        Ok(relayed)
     }
 
     /// Runs at most one queued job. Returns `None` when nothing came within `wait`.
@@ -56,14 +58,39 @@ impl JobRunner {
         let Some(delivery) = self.ctx.ports.queue.pull(consumer, wait).await? else {
             return Ok(None);
         };
+        let kind = delivery.job.task.kind();
+        // At-least-once delivery: a job that already succeeded is acknowledged, not run again.
+        let done_key = format!("ally360:job-done:{}", delivery.job.id);
+        if matches!(self.ctx.ports.cache.get(&done_key).await, Ok(Some(_))) {
+            self.ctx
+                .metrics
+                .incr("jobs_total", &[("kind", kind), ("outcome", "duplicate")]);
+            self.ctx.ports.queue.ack(&delivery).await?;
+            return Ok(Some(true));
+        }
         match self.handle(&delivery).await {
             Ok(()) => {
+                if let Err(e) = self
+                    .ctx
+                    .ports
+                    .cache
+                    .set(&done_key, "1", Duration::from_secs(7 * 24 * 3600))
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not record a finished job");
+                }
                 self.ctx.ports.queue.ack(&delivery).await?;
-                tracing::info!(job = %delivery.job.id, kind = delivery.job.task.kind(), "job done");
+                self.ctx
+                    .metrics
+                    .incr("jobs_total", &[("kind", kind), ("outcome", "ok")]);
+                tracing::info!(job = %delivery.job.id, kind, "job done");
                 Ok(Some(true))
             }
             Err(e) => {
                 tracing::warn!(job = %delivery.job.id, attempt = delivery.attempt, error = %e, "job failed");
+                self.ctx
+                    .metrics
+                    .incr("jobs_total", &[("kind", kind), ("outcome", "failed")]);
                 self.ctx
                     .ports
                     .queue

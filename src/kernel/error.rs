@@ -49,11 +49,13 @@ pub enum CoreError {
     /// Missing or invalid credentials (401).
     #[error("{message}")]
     Unauthorized { code: &'static str, message: String },
-    /// A rate or plan limit was hit (429).
+    /// A rate or plan limit was hit (429): `limit` requests per window, the next one allowed after
+    /// `retry_after_secs`.
     #[error("{message}")]
     LimitExceeded {
         code: &'static str,
         message: String,
+        limit: u32,
         retry_after_secs: u64,
     },
     /// A dependency is down (503).

@@ -271,7 +271,7 @@ impl TenancyService {
             principal.user,
             principal.email.clone(),
         );
-        in_global(self.ctx.store(), move |tx| {
+        let company = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (invitation, company) = pending_by_token(tx, &hash, now).await?;
                 if !invitation.invitee_email.eq_ignore_ascii_case(&email) {
@@ -284,7 +284,9 @@ impl TenancyService {
                 Ok(company)
             })
         })
-        .await
+        .await?;
+        self.forget_member(company.id, user).await;
+        Ok(company)
     }
 
     /// A page of the company's invitations in `status` (pending by default), newest first.

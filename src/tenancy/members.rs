@@ -86,7 +86,7 @@ impl TenancyService {
     pub async fn change_role(&self, actor: &Actor, user: UserId, role: Role) -> CoreResult<MemberView> {
         actor.require(Permission::MembersManage)?;
         let (actor, now) = (*actor, self.ctx.now());
-        in_global(self.ctx.store(), move |tx| {
+        let changed = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (mut membership, user) = member_of(tx, actor.tenant, user).await?;
                 if (membership.role == Role::Owner || role == Role::Owner) && !actor.can(Permission::OwnersManage) {
@@ -103,13 +103,16 @@ impl TenancyService {
                 Ok(MemberView { user, membership })
             })
         })
-        .await
+        .await?;
+        self.forget_member(changed.membership.company_id, changed.membership.user_id)
+            .await;
+        Ok(changed)
     }
 
     /// Removes a member (the membership is deactivated and kept as history).
     pub async fn remove_member(&self, actor: &Actor, user: UserId) -> CoreResult<()> {
         actor.require(Permission::MembersManage)?;
-        let (actor, now) = (*actor, self.ctx.now());
+        let (actor, now, tenant) = (*actor, self.ctx.now(), actor.tenant);
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (mut membership, user) = member_of(tx, actor.tenant, user).await?;
@@ -128,6 +131,8 @@ impl TenancyService {
                     .await
             })
         })
-        .await
+        .await?;
+        self.forget_member(tenant, user).await;
+        Ok(())
     }
 }

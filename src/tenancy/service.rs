@@ -24,6 +24,11 @@ pub struct ContextToken {
     pub role: Role,
 }
 
+/// Cache key of a membership; the braces keep a tenant's keys on one Redis Cluster slot.
+fn member_key(tenant: TenantId, user: UserId) -> String {
+    format!("ally360:{{{tenant}}}:member:{user}")
+}
+
 /// The active membership of `user` in an active `company`, or 403.
 pub(super) async fn active_membership(
     tx: &mut dyn GlobalTx,
@@ -70,16 +75,54 @@ impl TenancyService {
             }
         };
         let (user, session) = (principal.user, principal.session);
+        let role = self.member_role(user, tenant).await?;
+        let budget_key = format!("ally360:{{{tenant}}}:api");
+        self.ctx
+            .within_budget("tenant_api", &budget_key, self.ctx.settings.tenant_api_limit)
+            .await?;
+        Ok(Actor {
+            user,
+            tenant,
+            role,
+            session,
+        })
+    }
+
+    /// The role of an active member of an active company, read through the cache.
+    async fn member_role(&self, user: UserId, tenant: TenantId) -> CoreResult<Role> {
+        let key = member_key(tenant, user);
+        match self.ctx.ports.cache.get(&key).await {
+            Ok(Some(cached)) => {
+                if let Ok(role) = cached.parse::<Role>() {
+                    self.ctx
+                        .metrics
+                        .incr("cache_requests_total", &[("cache", "membership"), ("outcome", "hit")]);
+                    return Ok(role);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cache unavailable; reading the membership from the store"),
+        }
+        self.ctx
+            .metrics
+            .incr("cache_requests_total", &[("cache", "membership"), ("outcome", "miss")]);
         let (membership, _) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move { active_membership(tx, user, tenant).await })
         })
         .await?;
-        Ok(Actor {
-            user,
-            tenant,
-            role: membership.role,
-            session,
-        })
+        let ttl = self.ctx.settings.membership_cache_ttl;
+        if let Err(e) = self.ctx.ports.cache.set(&key, membership.role.as_str(), ttl).await {
+            tracing::warn!(error = %e, "cache unavailable; membership not cached");
+        }
+        Ok(membership.role)
+    }
+
+    /// Forgets a cached membership after it changed (role, removal, joining).
+    pub(super) async fn forget_member(&self, tenant: TenantId, user: UserId) {
+        if let Err(e) = self.ctx.ports.cache.delete(&member_key(tenant, user)).await {
+            // The entry expires by itself within the cache TTL.
+            tracing::warn!(error = %e, "cache unavailable; a stale membership expires with its TTL");
+        }
     }
 
     /// The user's active memberships in active companies, newest first.

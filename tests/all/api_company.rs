@@ -295,7 +295,15 @@ async fn system_endpoints_and_headers(t: TestApp) {
     assert!(root.headers.get("x-request-id").is_some());
     assert_eq!(root.expect(200)["message"], "Ally360 API is running");
     assert_eq!(t.get("/health", None).await.expect(200)["status"], "healthy");
-    assert_eq!(t.get("/ready", None).await.expect(200)["database"], "up");
+    let ready = t.get("/ready", None).await.expect(200);
+    assert_eq!(
+        (
+            ready["status"].as_str(),
+            ready["database"].as_str(),
+            ready["cache"].as_str()
+        ),
+        (Some("ready"), Some("up"), Some("up"))
+    );
     let echoed = t
         .call(Method::GET, "/health", None, &[("X-Request-ID", "abc-123")], None)
         .await;

@@ -13,6 +13,7 @@ on_every_backend!(
     profile_get_and_patch,
     change_password_closes_other_sessions,
     password_reset_flow,
+    eleventh_quick_login_is_rate_limited,
 );
 
 async fn login_accepts_form_and_json_and_refuses_bad_credentials(t: TestApp) {
@@ -263,4 +264,61 @@ async fn password_reset_flow(t: TestApp) {
     )
     .await
     .problem(400, "invalid_token");
+}
+
+async fn eleventh_quick_login_is_rate_limited(t: TestApp) {
+    let email = format!("burst-{}@example.com", unique());
+    t.user(&email).await;
+    // user() signed in once already: nine more fit in the budget of ten a minute.
+    for _ in 0..9 {
+        t.post(
+            "/auth/login",
+            None,
+            json!({"username": email, "password": "wrong-pass"}),
+        )
+        .await
+        .expect(401);
+    }
+    let limited = t
+        .post(
+            "/auth/login",
+            None,
+            json!({"username": email, "password": "secret-pass-1"}),
+        )
+        .await;
+    let retry: u64 = limited
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry));
+    assert_eq!(limited.headers.get("ratelimit-limit").unwrap(), "10");
+    limited.problem(429, "rate_limited");
+    // Another email from the same client has its own budget.
+    let other = format!("burst-other-{}@example.com", unique());
+    t.post(
+        "/auth/login",
+        None,
+        json!({"username": other, "password": "wrong-pass"}),
+    )
+    .await
+    .expect(401);
+    let metrics = t
+        .client
+        .get("/metrics")
+        .send()
+        .await
+        .0
+        .into_body()
+        .into_string()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("rate_limit_rejections_total{scope=\"login\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("http_requests_total{method=\"POST\",route=\"/auth/login\",status=\"429\"} 1"));
 }

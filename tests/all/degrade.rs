@@ -16,7 +16,11 @@ async fn database_down_gives_503_not_a_crash() {
     let store = Arc::new(ally360_postgres::PgStore::new(pool));
     let t = TestApp::with_store(store, Arc::new(LogMailer::new()), Arc::new(MemoryQueue::new(3)));
     assert_eq!(t.get("/health", None).await.expect(200)["status"], "healthy");
-    t.get("/ready", None).await.problem(503, "not_ready");
+    let ready = t.get("/ready", None).await.expect(503);
+    assert_eq!(
+        (ready["status"].as_str(), ready["database"].as_str()),
+        (Some("not_ready"), Some("down"))
+    );
     let body = json!({"email": "down@example.com", "password": "secret-pass-1", "profile": {"first_name": "Ana", "last_name": "Gómez"}});
     let problem = t.post("/auth/register", None, body).await.problem(503, "unavailable");
     assert!(

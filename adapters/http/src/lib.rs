@@ -56,14 +56,15 @@ pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'sta
         .fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()));
     let max_body = config.max_body_bytes;
     let schemas = std::sync::Arc::new(body_check::BodySchemas::new(&service(&app).spec()));
+    let metrics = app.metrics.clone();
     route
         .with(NormalizePath::new(TrailingSlash::Trim))
         .with(cors)
         .with(Compression::new())
         .data(app)
         .around(move |ep, req| {
-            let schemas = schemas.clone();
-            async move { middleware::around(ep, req, max_body, &schemas).await }
+            let (schemas, metrics) = (schemas.clone(), metrics.clone());
+            async move { middleware::around(ep, req, max_body, &schemas, &metrics).await }
         })
         .boxed()
 }

@@ -3,6 +3,7 @@
 
 use crate::body_check::BodySchemas;
 use crate::problem::{error_response, problem_response, FieldProblem, Problem};
+use ally360::metrics::Metrics;
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::error::ParseRequestPayloadError;
@@ -35,6 +36,7 @@ pub async fn around<E: Endpoint>(
     mut req: Request,
     max_body: usize,
     schemas: &BodySchemas,
+    metrics: &Metrics,
 ) -> poem::Result<Response> {
     let id = request_id(&req);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
@@ -63,15 +65,43 @@ pub async fn around<E: Endpoint>(
         if unauthorized {
             headers.insert("WWW-Authenticate", HeaderValue::from_static("Bearer"));
         }
+        let elapsed = started.elapsed();
+        let status = resp.status().as_u16().to_string();
+        let route = route_label(&path);
+        metrics.incr(
+            "http_requests_total",
+            &[("method", &method), ("route", &route), ("status", &status)],
+        );
+        metrics.observe(
+            "http_request_duration_seconds",
+            &[("method", &method), ("route", &route)],
+            elapsed.as_secs_f64(),
+        );
         tracing::info!(
             status = resp.status().as_u16(),
-            ms = started.elapsed().as_millis() as u64,
+            ms = elapsed.as_millis() as u64,
             "request done"
         );
         Ok(resp)
     }
     .instrument(span)
     .await
+}
+
+/// The route of a path for metrics: ids and tokens become `:id`, so labels stay few.
+fn route_label(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            let id_like = uuid::Uuid::parse_str(seg).is_ok()
+                || (seg.len() >= 20 && seg.chars().all(|c| c.is_ascii_alphanumeric()));
+            if id_like {
+                ":id"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Reads the body (refusing more than `max` bytes with 413) and puts it back, keeping a copy to

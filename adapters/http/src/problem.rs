@@ -84,9 +84,23 @@ pub enum ApiError {
     /// Invalid input; `errors` names the fields.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
-    /// Too many requests.
+    /// Too many requests; retry after the given seconds.
     #[oai(status = 429, content_type = "application/problem+json")]
-    TooManyRequests(Json<Problem>),
+    TooManyRequests(
+        Json<Problem>,
+        /// Seconds until a request is allowed again.
+        #[oai(header = "Retry-After")]
+        u64,
+        /// Requests allowed per window.
+        #[oai(header = "RateLimit-Limit")]
+        u32,
+        /// Requests left in the window.
+        #[oai(header = "RateLimit-Remaining")]
+        u32,
+        /// Seconds until the window frees a request.
+        #[oai(header = "RateLimit-Reset")]
+        u64,
+    ),
     /// Unexpected failure (details are in the logs).
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
@@ -110,7 +124,7 @@ impl ApiError {
             404 => Self::NotFound(p),
             409 => Self::Conflict(p),
             422 => Self::Unprocessable(p),
-            429 => Self::TooManyRequests(p),
+            429 => Self::TooManyRequests(p, 1, 0, 0, 1),
             503 => Self::Unavailable(p),
             _ => Self::Internal(p),
         }
@@ -146,8 +160,14 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Forbidden { code, message } => Problem::new(StatusCode::FORBIDDEN, code, message),
             CoreError::Unauthorized { code, message } => Problem::new(StatusCode::UNAUTHORIZED, code, message),
-            CoreError::LimitExceeded { code, message, .. } => {
-                Problem::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            CoreError::LimitExceeded {
+                code,
+                message,
+                limit,
+                retry_after_secs,
+            } => {
+                let p = Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, code, message));
+                return Self::TooManyRequests(p, retry_after_secs, limit, 0, retry_after_secs);
             }
             CoreError::Unavailable(message) => {
                 tracing::error!(%message, "dependency unavailable");

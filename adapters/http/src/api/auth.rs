@@ -113,6 +113,14 @@ struct ContextOut {
     companies: Vec<UserCompanyOut>,
 }
 
+/// The client's address (the peer; proxies are not trusted blindly).
+fn client_ip(req: &Request) -> String {
+    match req.remote_addr().as_socket_addr() {
+        Some(addr) => addr.ip().to_string(),
+        None => "unknown".into(),
+    }
+}
+
 impl AuthApi {
     async fn verify(&self, token: &str, auto_login: bool) -> ApiResult<Json<VerifyOut>> {
         let outcome = self.app.identity.verify_email(token, auto_login).await?;
@@ -198,12 +206,16 @@ impl AuthApi {
 
     /// Signs in with email (`username`) and password; returns access and refresh tokens.
     #[oai(path = "/auth/login", method = "post", operation_id = "login")]
-    async fn login(&self, body: LoginIn) -> ApiResult<Json<TokenResponse>> {
+    async fn login(&self, req: &Request, body: LoginIn) -> ApiResult<Json<TokenResponse>> {
         let creds = match body {
             LoginIn::Form(f) => f.0,
             LoginIn::Json(j) => j.0,
         };
-        let (user, tokens) = self.app.identity.login(&creds.username, &creds.password).await?;
+        let (user, tokens) = self
+            .app
+            .identity
+            .login(&creds.username, &creds.password, &client_ip(req))
+            .await?;
         let companies = self.app.tenancy.user_companies(user.id).await?;
         Ok(Json(TokenResponse::new(&user, tokens, &companies)))
     }

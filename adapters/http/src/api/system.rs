@@ -1,11 +1,9 @@
 //! `/`, `/health`, `/ready`.
 
 use super::ApiTags;
-use crate::problem::{ApiError, ApiResult};
 use ally360::App;
-use poem::http::StatusCode;
-use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi};
+use poem_openapi::payload::{Json, PlainText};
+use poem_openapi::{ApiResponse, Object, OpenApi};
 
 pub struct SystemApi {
     pub app: App,
@@ -24,11 +22,28 @@ struct HealthOut {
     status: String,
 }
 
-/// Readiness of each dependency.
+/// Readiness of each dependency (`up` or `down`).
 #[derive(Object)]
 struct ReadyOut {
+    /// `ready`, `degraded` (the cache or the object store is down) or `not_ready` (the database is).
     status: String,
     database: String,
+    cache: String,
+    object_store: String,
+}
+
+#[derive(ApiResponse)]
+enum ReadyResponse {
+    /// The database answers (other dependencies may be degraded).
+    #[oai(status = 200)]
+    Ready(Json<ReadyOut>),
+    /// The database is down.
+    #[oai(status = 503)]
+    NotReady(Json<ReadyOut>),
+}
+
+fn state(ok: bool) -> String {
+    if ok { "up" } else { "down" }.to_string()
 }
 
 #[OpenApi(tag = "ApiTags::System")]
@@ -50,19 +65,40 @@ impl SystemApi {
         })
     }
 
-    /// The dependencies answer; 503 while the database is down.
+    /// Each dependency answers; 503 while the database is down.
     #[oai(path = "/ready", method = "get", operation_id = "ready")]
-    async fn ready(&self) -> ApiResult<Json<ReadyOut>> {
-        match self.app.ports.store.ping().await {
-            Ok(()) => Ok(Json(ReadyOut {
-                status: "ready".into(),
-                database: "up".into(),
-            })),
-            Err(_) => Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "not_ready",
-                "database: down",
-            )),
+    async fn ready(&self) -> ReadyResponse {
+        let ports = &self.app.ports;
+        let (db, cache, objects) = tokio::join!(
+            ports.store.ping(),
+            ports.cache.get("ally360:ready"),
+            ports.objects.ping()
+        );
+        let (db, cache, objects) = (db.is_ok(), cache.is_ok(), objects.is_ok());
+        let status = if !db {
+            "not_ready"
+        } else if cache && objects {
+            "ready"
+        } else {
+            "degraded"
+        };
+        let out = Json(ReadyOut {
+            status: status.into(),
+            database: state(db),
+            cache: state(cache),
+            object_store: state(objects),
+        });
+        if db {
+            ReadyResponse::Ready(out)
+        } else {
+            ReadyResponse::NotReady(out)
         }
+    }
+
+    /// Prometheus metrics: requests and latency by route and status, jobs, outbox depth, rate-limit
+    /// rejections, cache hits and misses.
+    #[oai(path = "/metrics", method = "get", operation_id = "metrics")]
+    async fn metrics(&self) -> PlainText<String> {
+        PlainText(self.app.metrics.render())
     }
 }
