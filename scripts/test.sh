@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. With a PostgreSQL reachable (ALLY_TEST_DATABASE_URL, or the local server on
-# 127.0.0.1:5432 with user postgres) the API, contract, isolation and RLS tests run on it too.
+# 127.0.0.1:5432 with user postgres) the API, contract, isolation and RLS tests run on it too; with
+# a Redis (ALLY_TEST_REDIS_URL, or 127.0.0.1:6379) the Redis adapters' tests run.
 # ALLY_REQUIRE_BACKENDS=1 turns a missing backend into a failure (CI sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,13 @@ if [ -z "${ALLY_TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1 \
         psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db" >/dev/null
     fi
     export ALLY_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+fi
+if [ -z "${ALLY_TEST_REDIS_URL:-}" ] && command -v redis-cli >/dev/null 2>&1 \
+    && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    export ALLY_TEST_REDIS_URL="redis://127.0.0.1:6379/0"
+fi
+if [ -n "${ALLY_TEST_REDIS_URL:-}" ]; then
+    echo "tests: Redis at $ALLY_TEST_REDIS_URL"
 fi
 if [ -n "${ALLY_TEST_DATABASE_URL:-}" ]; then
     echo "tests: PostgreSQL at ${ALLY_TEST_DATABASE_URL%%\?*}"

@@ -122,11 +122,7 @@ impl App {
     /// Wires the services to the ports.
     pub fn new(ports: AppPorts, settings: Settings) -> Self {
         let metrics = Arc::new(Metrics::default());
-        let ctx = Arc::new(Ctx {
-            ports: ports.clone(),
-            settings: settings.clone(),
-            metrics: metrics.clone(),
-        });
+        let ctx = Arc::new(Ctx { ports: ports.clone(), settings: settings.clone(), metrics: metrics.clone() });
         Self {
             identity: IdentityService::new(ctx.clone()),
             tenancy: TenancyService::new(ctx.clone()),

@@ -30,10 +30,7 @@ fn series(name: &'static str, labels: &[(&'static str, &str)]) -> Series {
 }
 
 fn label_text(labels: &[(&'static str, String)], extra: Option<(&str, String)>) -> String {
-    let mut parts: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}=\"{}\"", v.replace('"', "'")))
-        .collect();
+    let mut parts: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{}\"", v.replace('"', "'"))).collect();
     if let Some((k, v)) = extra {
         parts.push(format!("{k}=\"{v}\""));
     }
@@ -75,11 +72,7 @@ impl Metrics {
 
     /// The value of a counter (for tests and health pages).
     pub fn counter(&self, name: &'static str, labels: &[(&'static str, &str)]) -> u64 {
-        self.counters
-            .lock()
-            .ok()
-            .and_then(|c| c.get(&series(name, labels)).copied())
-            .unwrap_or(0)
+        self.counters.lock().ok().and_then(|c| c.get(&series(name, labels)).copied()).unwrap_or(0)
     }
 
     /// Everything, in the Prometheus text format.
@@ -130,11 +123,7 @@ mod tests {
         m.incr("jobs_total", &[("kind", "send_email"), ("outcome", "ok")]);
         m.incr("jobs_total", &[("kind", "send_email"), ("outcome", "ok")]);
         m.gauge("outbox_depth", 3);
-        m.observe(
-            "http_request_duration_seconds",
-            &[("route", "/health"), ("status", "200")],
-            0.02,
-        );
+        m.observe("http_request_duration_seconds", &[("route", "/health"), ("status", "200")], 0.02);
         let text = m.render();
         assert!(text.contains("# TYPE jobs_total counter\njobs_total{kind=\"send_email\",outcome=\"ok\"} 2\n"));
         assert!(text.contains("outbox_depth 3"));

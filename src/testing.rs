@@ -84,10 +84,7 @@ pub struct TestStore {
 
 impl TestStore {
     pub fn new(tx: TestTx) -> Arc<Self> {
-        Arc::new(Self {
-            tx: tokio::sync::Mutex::new(tx),
-            runs: AtomicUsize::new(0),
-        })
+        Arc::new(Self { tx: tokio::sync::Mutex::new(tx), runs: AtomicUsize::new(0) })
     }
     /// How many units of work ran.
     pub fn runs(&self) -> usize {

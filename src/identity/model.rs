@@ -118,13 +118,6 @@ impl AuditEvent {
         action: &'static str,
         detail: impl Into<String>,
     ) -> Self {
-        Self {
-            id: AuditId::new(),
-            at,
-            user_id,
-            tenant_id,
-            action,
-            detail: detail.into(),
-        }
+        Self { id: AuditId::new(), at, user_id, tenant_id, action, detail: detail.into() }
     }
 }

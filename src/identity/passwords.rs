@@ -28,16 +28,10 @@ impl IdentityService {
         checks.finish()?;
         let user = self.me(principal).await?;
         if !self.ctx.ports.hasher.verify(current, &user.password_hash).await? {
-            return Err(CoreError::bad_request(
-                "wrong_password",
-                "the current password is incorrect",
-            ));
+            return Err(CoreError::bad_request("wrong_password", "the current password is incorrect"));
         }
         if current == new {
-            return Err(CoreError::bad_request(
-                "same_password",
-                "the new password must differ from the current one",
-            ));
+            return Err(CoreError::bad_request("same_password", "the new password must differ from the current one"));
         }
         let hash = self.ctx.ports.hasher.hash(new).await?;
         let (now, keep) = (self.ctx.now(), principal.session);
@@ -63,9 +57,7 @@ impl IdentityService {
                 if throttled(tx, user.id, TokenPurpose::ResetPassword, now).await? {
                     return Ok(());
                 }
-                tx.credentials()
-                    .retire_one_time(user.id, TokenPurpose::ResetPassword, now)
-                    .await?;
+                tx.credentials().retire_one_time(user.id, TokenPurpose::ResetPassword, now).await?;
                 let secret = ctx.ports.tokens.new_secret();
                 let token = OneTimeToken {
                     id: OneTimeTokenId::new(),
@@ -84,15 +76,7 @@ impl IdentityService {
                     &secret.plain,
                 );
                 tx.outbox().add(&email_job(mail, now)).await?;
-                tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(user.id),
-                        None,
-                        "password_reset_requested",
-                        "",
-                    ))
-                    .await
+                tx.audit().record(&AuditEvent::new(now, Some(user.id), None, "password_reset_requested", "")).await
             })
         })
         .await
@@ -141,9 +125,7 @@ async fn store_password(
     user.updated_at = now;
     tx.users().update(&user).await?;
     tx.credentials().revoke_user_sessions(user.id, keep, now).await?;
-    tx.audit()
-        .record(&AuditEvent::new(now, Some(user.id), None, action, ""))
-        .await?;
+    tx.audit().record(&AuditEvent::new(now, Some(user.id), None, action, "")).await?;
     let mail = notify::password_changed(&user.email, &user.profile.full_name());
     tx.outbox().add(&email_job(mail, now)).await?;
     Ok(user)

@@ -62,21 +62,11 @@ pub(crate) fn validate_profile(checks: &mut Checks, input: &RegisterInput) -> Op
         Some(d) => checks.take(validate::cedula("profile.dni", d)).map(Some),
         None => Some(None),
     };
-    Some(Profile {
-        first_name: first_name?,
-        last_name: last_name?,
-        phone_number: phone?,
-        dni: dni?,
-        avatar_key: None,
-    })
+    Some(Profile { first_name: first_name?, last_name: last_name?, phone_number: phone?, dni: dni?, avatar_key: None })
 }
 
 pub(crate) fn email_job(email: Email, now: DateTime<Utc>) -> Job {
-    Job {
-        id: JobId::new(),
-        task: Task::SendEmail(email),
-        created_at: now,
-    }
+    Job { id: JobId::new(), task: Task::SendEmail(email), created_at: now }
 }
 
 fn invalid_token(code: &'static str) -> CoreError {
@@ -91,14 +81,8 @@ pub(crate) async fn throttled(
     now: DateTime<Utc>,
 ) -> CoreResult<bool> {
     let creds = tx.credentials();
-    Ok(creds
-        .count_one_time_since(user, purpose, now - chrono::Duration::minutes(1))
-        .await?
-        >= 1
-        || creds
-            .count_one_time_since(user, purpose, now - chrono::Duration::days(1))
-            .await?
-            >= 5)
+    Ok(creds.count_one_time_since(user, purpose, now - chrono::Duration::minutes(1)).await? >= 1
+        || creds.count_one_time_since(user, purpose, now - chrono::Duration::days(1)).await? >= 5)
 }
 
 /// Sends a new verification token unless the address was sent one in the last minute or five in
@@ -107,9 +91,7 @@ async fn send_verification(ctx: &Ctx, tx: &mut dyn GlobalTx, user: &User, now: D
     if throttled(tx, user.id, TokenPurpose::VerifyEmail, now).await? {
         return Ok(());
     }
-    tx.credentials()
-        .retire_one_time(user.id, TokenPurpose::VerifyEmail, now)
-        .await?;
+    tx.credentials().retire_one_time(user.id, TokenPurpose::VerifyEmail, now).await?;
     let secret = ctx.ports.tokens.new_secret();
     let token = OneTimeToken {
         id: OneTimeTokenId::new(),
@@ -121,21 +103,13 @@ async fn send_verification(ctx: &Ctx, tx: &mut dyn GlobalTx, user: &User, now: D
         created_at: now,
     };
     tx.credentials().insert_one_time(&token).await?;
-    let mail = notify::verification(
-        &ctx.settings.frontend_url,
-        &user.email,
-        &user.profile.full_name(),
-        &secret.plain,
-    );
+    let mail = notify::verification(&ctx.settings.frontend_url, &user.email, &user.profile.full_name(), &secret.plain);
     tx.outbox().add(&email_job(mail, now)).await
 }
 
 impl IdentityService {
     pub(crate) fn new(ctx: Arc<Ctx>) -> Self {
-        Self {
-            ctx,
-            dummy_hash: Arc::new(Mutex::new(None)),
-        }
+        Self { ctx, dummy_hash: Arc::new(Mutex::new(None)) }
     }
 
     /// Creates an inactive account and queues the verification email. A known email gets the same
@@ -179,9 +153,7 @@ impl IdentityService {
                     Some(known) => send_verification(&ctx, tx, &known, now).await,
                     None => {
                         tx.users().insert(&user).await?;
-                        tx.audit()
-                            .record(&AuditEvent::new(now, Some(user.id), None, "registered", ""))
-                            .await?;
+                        tx.audit().record(&AuditEvent::new(now, Some(user.id), None, "registered", "")).await?;
                         send_verification(&ctx, tx, &user, now).await
                     }
                 }
@@ -190,9 +162,7 @@ impl IdentityService {
         .await;
         match result {
             Ok(()) => Ok(RegisterOutcome { email }),
-            Err(CoreError::Conflict {
-                code: "email_taken", ..
-            }) => Ok(RegisterOutcome { email }),
+            Err(CoreError::Conflict { code: "email_taken", .. }) => Ok(RegisterOutcome { email }),
             Err(e) => Err(e),
         }
     }
@@ -205,16 +175,9 @@ impl IdentityService {
         let now = ctx.now();
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let found = tx
-                    .credentials()
-                    .one_time_by_hash(TokenPurpose::VerifyEmail, &hash)
-                    .await?;
+                let found = tx.credentials().one_time_by_hash(TokenPurpose::VerifyEmail, &hash).await?;
                 let stored = found.ok_or_else(|| invalid_token("invalid_token"))?;
-                let user = tx
-                    .users()
-                    .by_id(stored.user_id)
-                    .await?
-                    .ok_or_else(|| invalid_token("invalid_token"))?;
+                let user = tx.users().by_id(stored.user_id).await?.ok_or_else(|| invalid_token("invalid_token"))?;
                 let grace = span(ctx.settings.verify_grace);
                 let repeat = |used: DateTime<Utc>| user.email_verified && now - used <= grace;
                 if let Some(used) = stored.used_at {
@@ -236,14 +199,8 @@ impl IdentityService {
                 user.email_verified_at = Some(now);
                 user.updated_at = now;
                 tx.users().update(&user).await?;
-                tx.audit()
-                    .record(&AuditEvent::new(now, Some(user.id), None, "email_verified", ""))
-                    .await?;
-                let tokens = if auto_login {
-                    Some(start_session(&ctx, tx, &user, now).await?)
-                } else {
-                    None
-                };
+                tx.audit().record(&AuditEvent::new(now, Some(user.id), None, "email_verified", "")).await?;
+                let tokens = if auto_login { Some(start_session(&ctx, tx, &user, now).await?) } else { None };
                 Ok(VerifyOutcome { user, tokens })
             })
         })
@@ -269,24 +226,16 @@ impl IdentityService {
     /// The caller's account.
     pub async fn me(&self, principal: &Principal) -> CoreResult<User> {
         let id = principal.user;
-        in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move { tx.users().by_id(id).await })
-        })
-        .await?
-        .ok_or(CoreError::NotFound { entity: "user" })
+        in_global(self.ctx.store(), move |tx| Box::pin(async move { tx.users().by_id(id).await }))
+            .await?
+            .ok_or(CoreError::NotFound { entity: "user" })
     }
 
     /// Changes the caller's profile; only the given fields change.
     pub async fn update_profile(&self, principal: &Principal, patch: ProfilePatch) -> CoreResult<User> {
         let mut checks = Checks::new();
-        let first = patch
-            .first_name
-            .as_deref()
-            .map(|v| checks.take(validate::text("profile.first_name", v, 2, 50)));
-        let last = patch
-            .last_name
-            .as_deref()
-            .map(|v| checks.take(validate::text("profile.last_name", v, 2, 50)));
+        let first = patch.first_name.as_deref().map(|v| checks.take(validate::text("profile.first_name", v, 2, 50)));
+        let last = patch.last_name.as_deref().map(|v| checks.take(validate::text("profile.last_name", v, 2, 50)));
         let phone = patch.phone_number.as_deref().map(|v| match v.trim() {
             "" => Some(None),
             p => checks.take(validate::phone("profile.phone_number", p)).map(Some),
@@ -308,8 +257,7 @@ impl IdentityService {
 
     /// Sets the onboarding flag.
     pub async fn set_first_login(&self, principal: &Principal, first_login: bool) -> CoreResult<User> {
-        self.change_user(principal, move |user| user.first_login = first_login)
-            .await
+        self.change_user(principal, move |user| user.first_login = first_login).await
     }
 
     async fn change_user(
@@ -320,11 +268,7 @@ impl IdentityService {
         let (id, now) = (principal.user, self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let mut user = tx
-                    .users()
-                    .by_id(id)
-                    .await?
-                    .ok_or(CoreError::NotFound { entity: "user" })?;
+                let mut user = tx.users().by_id(id).await?.ok_or(CoreError::NotFound { entity: "user" })?;
                 change(&mut user);
                 user.updated_at = now;
                 tx.users().update(&user).await?;

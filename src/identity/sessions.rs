@@ -39,11 +39,7 @@ fn invalid_refresh() -> CoreError {
 
 /// Claims of a token of `kind` for `user` in `session`.
 pub(crate) fn claims_for(ctx: &Ctx, user: &User, session: SessionId, kind: TokenKind, now: DateTime<Utc>) -> Claims {
-    let ttl = if kind == TokenKind::Refresh {
-        ctx.settings.refresh_ttl
-    } else {
-        ctx.settings.access_ttl
-    };
+    let ttl = if kind == TokenKind::Refresh { ctx.settings.refresh_ttl } else { ctx.settings.access_ttl };
     Claims {
         sub: user.id,
         kind,
@@ -66,10 +62,7 @@ async fn issue_refresh(
     session: SessionId,
     now: DateTime<Utc>,
 ) -> CoreResult<String> {
-    let token = ctx
-        .ports
-        .tokens
-        .sign(&claims_for(ctx, user, session, TokenKind::Refresh, now))?;
+    let token = ctx.ports.tokens.sign(&claims_for(ctx, user, session, TokenKind::Refresh, now))?;
     let stored = RefreshToken {
         id: RefreshTokenId::new(),
         session_id: session,
@@ -90,18 +83,10 @@ pub(crate) async fn start_session(
     user: &User,
     now: DateTime<Utc>,
 ) -> CoreResult<SessionTokens> {
-    let session = Session {
-        id: SessionId::new(),
-        user_id: user.id,
-        created_at: now,
-        revoked_at: None,
-    };
+    let session = Session { id: SessionId::new(), user_id: user.id, created_at: now, revoked_at: None };
     tx.credentials().insert_session(&session).await?;
     let refresh_token = issue_refresh(ctx, tx, user, session.id, now).await?;
-    let access_token = ctx
-        .ports
-        .tokens
-        .sign(&claims_for(ctx, user, session.id, TokenKind::Access, now))?;
+    let access_token = ctx.ports.tokens.sign(&claims_for(ctx, user, session.id, TokenKind::Access, now))?;
     Ok(SessionTokens {
         access_token,
         refresh_token,
@@ -123,42 +108,22 @@ impl IdentityService {
         let ctx = self.ctx.clone();
         let email = validate::email("username", email).map_err(|_| invalid_credentials())?;
         let budget_key = format!("ally360:login:{client_ip}:{email}");
-        ctx.within_budget("login", &budget_key, ctx.settings.login_limit)
-            .await?;
+        ctx.within_budget("login", &budget_key, ctx.settings.login_limit).await?;
         let lookup = email.clone();
-        let user = in_global(ctx.store(), move |tx| {
-            Box::pin(async move { tx.users().by_email(&lookup).await })
-        })
-        .await?;
+        let user =
+            in_global(ctx.store(), move |tx| Box::pin(async move { tx.users().by_email(&lookup).await })).await?;
         let now = ctx.now();
         let Some(user) = user else {
             self.burn_hash_time(password).await;
-            self.audit(AuditEvent::new(
-                now,
-                None,
-                None,
-                "login_failed",
-                format!("unknown email {email}"),
-            ))
-            .await?;
+            self.audit(AuditEvent::new(now, None, None, "login_failed", format!("unknown email {email}"))).await?;
             return Err(invalid_credentials());
         };
         if !ctx.ports.hasher.verify(password, &user.password_hash).await? {
-            self.audit(AuditEvent::new(
-                now,
-                Some(user.id),
-                None,
-                "login_failed",
-                "wrong password",
-            ))
-            .await?;
+            self.audit(AuditEvent::new(now, Some(user.id), None, "login_failed", "wrong password")).await?;
             return Err(invalid_credentials());
         }
         if !user.email_verified {
-            return Err(CoreError::forbidden(
-                "email_not_verified",
-                "verify your email before signing in",
-            ));
+            return Err(CoreError::forbidden("email_not_verified", "verify your email before signing in"));
         }
         if !user.is_active {
             return Err(CoreError::forbidden("account_inactive", "this account is inactive"));
@@ -171,9 +136,7 @@ impl IdentityService {
                 user.updated_at = now;
                 tx.users().update(&user).await?;
                 let tokens = start_session(&worker, tx, &user, now).await?;
-                tx.audit()
-                    .record(&AuditEvent::new(now, Some(user.id), None, "login", "password login"))
-                    .await?;
+                tx.audit().record(&AuditEvent::new(now, Some(user.id), None, "login", "password login")).await?;
                 Ok((user, tokens))
             })
         })
@@ -185,16 +148,9 @@ impl IdentityService {
     pub async fn refresh(&self, refresh_token: &str) -> CoreResult<(User, SessionTokens)> {
         let ctx = self.ctx.clone();
         let now = ctx.now();
-        let claims = ctx
-            .ports
-            .tokens
-            .verify(refresh_token, now)
-            .map_err(|_| invalid_refresh())?;
+        let claims = ctx.ports.tokens.verify(refresh_token, now).map_err(|_| invalid_refresh())?;
         if claims.kind != TokenKind::Refresh {
-            return Err(CoreError::bad_request(
-                "not_a_refresh_token",
-                "the token given is not a refresh token",
-            ));
+            return Err(CoreError::bad_request("not_a_refresh_token", "the token given is not a refresh token"));
         }
         let hash = ctx.ports.tokens.hash_secret(refresh_token);
         let worker = ctx.clone();
@@ -224,12 +180,7 @@ impl IdentityService {
                 let claims = claims_for(&worker, &user, stored.session_id, TokenKind::Access, now);
                 let access_token = worker.ports.tokens.sign(&claims)?;
                 let expires_in = worker.settings.access_ttl.as_secs();
-                let tokens = SessionTokens {
-                    access_token,
-                    refresh_token,
-                    expires_in,
-                    session: stored.session_id,
-                };
+                let tokens = SessionTokens { access_token, refresh_token, expires_in, session: stored.session_id };
                 Ok(RefreshOutcome::Rotated(Box::new((user, tokens))))
             })
         })
@@ -247,9 +198,7 @@ impl IdentityService {
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 tx.credentials().revoke_session(session, now).await?;
-                tx.audit()
-                    .record(&AuditEvent::new(now, Some(user), None, "logout", ""))
-                    .await
+                tx.audit().record(&AuditEvent::new(now, Some(user), None, "logout", "")).await
             })
         })
         .await
@@ -261,10 +210,7 @@ impl IdentityService {
         let now = self.ctx.now();
         let claims = self.ctx.ports.tokens.verify(token, now)?;
         if claims.kind == TokenKind::Refresh {
-            return Err(CoreError::unauthorized(
-                "wrong_token_kind",
-                "a refresh token cannot be used here",
-            ));
+            return Err(CoreError::unauthorized("wrong_token_kind", "a refresh token cannot be used here"));
         }
         let (user_id, sid) = (claims.sub, claims.sid);
         let (user, session) = in_global(self.ctx.store(), move |tx| {
@@ -275,16 +221,9 @@ impl IdentityService {
             CoreError::unauthorized("invalid_token", "the user of this token does not exist or is inactive")
         })?;
         if session.is_none_or(|s| s.revoked_at.is_some() || s.user_id != user.id) {
-            return Err(CoreError::unauthorized(
-                "session_revoked",
-                "this session has been closed; sign in again",
-            ));
+            return Err(CoreError::unauthorized("session_revoked", "this session has been closed; sign in again"));
         }
-        let token_tenant = if claims.kind == TokenKind::Context {
-            claims.tenant_id
-        } else {
-            None
-        };
+        let token_tenant = if claims.kind == TokenKind::Context { claims.tenant_id } else { None };
         Ok(Principal {
             user: user.id,
             full_name: user.profile.full_name(),
@@ -315,9 +254,6 @@ impl IdentityService {
     }
 
     pub(crate) async fn audit(&self, event: AuditEvent) -> CoreResult<()> {
-        in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move { tx.audit().record(&event).await })
-        })
-        .await
+        in_global(self.ctx.store(), move |tx| Box::pin(async move { tx.audit().record(&event).await })).await
     }
 }

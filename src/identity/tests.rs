@@ -20,15 +20,11 @@ fn input(email: &str) -> RegisterInput {
 
 fn hashing_mocks() -> Mocks {
     let mut mocks = Mocks::default();
+    mocks.hasher.expect_hash().times(1).returning(|_| Ok("argon2-hash".into()));
     mocks
-        .hasher
-        .expect_hash()
-        .times(1)
-        .returning(|_| Ok("argon2-hash".into()));
-    mocks.tokens.expect_new_secret().returning(|| OneTimeSecret {
-        plain: "plain-token".into(),
-        hash: "hashed-token".into(),
-    });
+        .tokens
+        .expect_new_secret()
+        .returning(|| OneTimeSecret { plain: "plain-token".into(), hash: "hashed-token".into() });
     mocks
 }
 
@@ -58,11 +54,7 @@ fn verified_user(email: &str) -> User {
 #[tokio::test]
 async fn register_writes_user_token_and_email_job_in_one_unit_of_work() {
     let mut tx = TestTx::default();
-    tx.users
-        .expect_by_email()
-        .with(eq("ana@example.com"))
-        .times(1)
-        .returning(|_| Ok(None));
+    tx.users.expect_by_email().with(eq("ana@example.com")).times(1).returning(|_| Ok(None));
     tx.users
         .expect_insert()
         .times(1)
@@ -111,10 +103,7 @@ async fn register_of_a_known_email_changes_nothing_and_notifies_the_owner() {
         .withf(|job| matches!(&job.task, Task::SendEmail(e) if e.subject == "Ya tienes una cuenta en Ally360"))
         .returning(|_| Ok(()));
     let app = app(TestStore::new(tx), hashing_mocks());
-    assert_eq!(
-        app.identity.register(input("ana@example.com")).await.unwrap().email,
-        "ana@example.com"
-    );
+    assert_eq!(app.identity.register(input("ana@example.com")).await.unwrap().email, "ana@example.com");
 }
 
 #[tokio::test]
@@ -131,32 +120,13 @@ async fn wrong_password_is_audited_and_opens_no_session() {
     let mut tx = TestTx::default();
     let user = verified_user("ana@example.com");
     tx.users.expect_by_email().returning(move |_| Ok(Some(user.clone())));
-    tx.audit
-        .expect_record()
-        .times(1)
-        .withf(|e| e.action == "login_failed")
-        .returning(|_| Ok(()));
+    tx.audit.expect_record().times(1).withf(|e| e.action == "login_failed").returning(|_| Ok(()));
     tx.credentials.expect_insert_session().never();
     let mut mocks = Mocks::default();
-    mocks
-        .hasher
-        .expect_verify()
-        .with(eq("bad-password"), eq("stored"))
-        .times(1)
-        .returning(|_, _| Ok(false));
+    mocks.hasher.expect_verify().with(eq("bad-password"), eq("stored")).times(1).returning(|_, _| Ok(false));
     let app = app(TestStore::new(tx), mocks);
-    let err = app
-        .identity
-        .login("ana@example.com", "bad-password", "10.0.0.1")
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Unauthorized {
-            code: "invalid_credentials",
-            ..
-        }
-    ));
+    let err = app.identity.login("ana@example.com", "bad-password", "10.0.0.1").await.unwrap_err();
+    assert!(matches!(err, CoreError::Unauthorized { code: "invalid_credentials", .. }));
 }
 
 #[tokio::test]
@@ -180,12 +150,6 @@ async fn a_refresh_token_never_authenticates_a_request() {
     });
     let app = app(store.clone(), mocks);
     let err = app.identity.authenticate("refresh.jwt.here").await.unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Unauthorized {
-            code: "wrong_token_kind",
-            ..
-        }
-    ));
+    assert!(matches!(err, CoreError::Unauthorized { code: "wrong_token_kind", .. }));
     assert_eq!(store.runs(), 0, "rejected before any lookup");
 }

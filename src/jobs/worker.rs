@@ -37,9 +37,10 @@ impl JobRunner {
     /// the outbox and the next pass tries again.
     pub async fn relay_outbox(&self, limit: u32) -> CoreResult<usize> {
         let (queue, now) = (self.ctx.ports.queue.clone(), self.ctx.now());
+        let stale = chrono::Duration::minutes(15);
         let (relayed, depth) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let jobs = tx.outbox().pending(limit).await?;
+                let jobs = tx.outbox().pending(limit, now - stale).await?;
                 for job in &jobs {
                     queue.push(job).await?;
                 }
@@ -62,40 +63,32 @@ impl JobRunner {
         // At-least-once delivery: a job that already succeeded is acknowledged, not run again.
         let done_key = format!("ally360:job-done:{}", delivery.job.id);
         if matches!(self.ctx.ports.cache.get(&done_key).await, Ok(Some(_))) {
-            self.ctx
-                .metrics
-                .incr("jobs_total", &[("kind", kind), ("outcome", "duplicate")]);
+            self.ctx.metrics.incr("jobs_total", &[("kind", kind), ("outcome", "duplicate")]);
             self.ctx.ports.queue.ack(&delivery).await?;
             return Ok(Some(true));
         }
         match self.handle(&delivery).await {
             Ok(()) => {
-                if let Err(e) = self
-                    .ctx
-                    .ports
-                    .cache
-                    .set(&done_key, "1", Duration::from_secs(7 * 24 * 3600))
-                    .await
-                {
-                    tracing::warn!(error = %e, "could not record a finished job");
+                if let Err(e) = self.ctx.ports.cache.set(&done_key, "1", Duration::from_secs(7 * 24 * 3600)).await {
+                    tracing::warn!(error = %e, "could not record a finished job in the cache");
+                }
+                let (id, now) = (delivery.job.id, self.ctx.now());
+                let finished = in_global(self.ctx.store(), move |tx| {
+                    Box::pin(async move { tx.outbox().mark_done(id, now).await })
+                });
+                if let Err(e) = finished.await {
+                    // Not fatal: the outbox relays it again later and the done key skips it.
+                    tracing::warn!(error = %e, job = %id, "could not mark a finished job in the outbox");
                 }
                 self.ctx.ports.queue.ack(&delivery).await?;
-                self.ctx
-                    .metrics
-                    .incr("jobs_total", &[("kind", kind), ("outcome", "ok")]);
+                self.ctx.metrics.incr("jobs_total", &[("kind", kind), ("outcome", "ok")]);
                 tracing::info!(job = %delivery.job.id, kind, "job done");
                 Ok(Some(true))
             }
             Err(e) => {
                 tracing::warn!(job = %delivery.job.id, attempt = delivery.attempt, error = %e, "job failed");
-                self.ctx
-                    .metrics
-                    .incr("jobs_total", &[("kind", kind), ("outcome", "failed")]);
-                self.ctx
-                    .ports
-                    .queue
-                    .retry(&delivery, backoff(delivery.attempt), &e.to_string())
-                    .await?;
+                self.ctx.metrics.incr("jobs_total", &[("kind", kind), ("outcome", "failed")]);
+                self.ctx.ports.queue.retry(&delivery, backoff(delivery.attempt), &e.to_string()).await?;
                 Ok(Some(false))
             }
         }
@@ -103,10 +96,7 @@ impl JobRunner {
 
     /// Relays the outbox, then runs every job that is ready now.
     pub async fn drain(&self, consumer: &str) -> CoreResult<RunReport> {
-        let mut report = RunReport {
-            relayed: self.relay_outbox(100).await?,
-            ..Default::default()
-        };
+        let mut report = RunReport { relayed: self.relay_outbox(100).await?, ..Default::default() };
         while let Some(ok) = self.run_one(consumer, Duration::ZERO).await? {
             if ok {
                 report.succeeded += 1;
@@ -134,22 +124,9 @@ mod tests {
     use std::time::Duration;
 
     fn delivery(attempt: u32) -> Delivery {
-        let email = Email {
-            to: "a@b.co".into(),
-            subject: "s".into(),
-            html: "h".into(),
-            text: "t".into(),
-        };
-        let job = Job {
-            id: JobId::new(),
-            task: Task::SendEmail(email),
-            created_at: chrono::Utc::now(),
-        };
-        Delivery {
-            job,
-            attempt,
-            receipt: "r".into(),
-        }
+        let email = Email { to: "a@b.co".into(), subject: "s".into(), html: "h".into(), text: "t".into() };
+        let job = Job { id: JobId::new(), task: Task::SendEmail(email), created_at: chrono::Utc::now() };
+        Delivery { job, attempt, receipt: "r".into() }
     }
 
     #[test]
@@ -165,15 +142,12 @@ mod tests {
         let mut mocks = Mocks::default();
         let d = delivery(1);
         mocks.queue.expect_pull().times(1).return_once(move |_, _| Ok(Some(d)));
-        mocks
-            .mailer
-            .expect_send()
-            .times(1)
-            .withf(|e| e.to == "a@b.co")
-            .returning(|_| Ok(()));
+        mocks.mailer.expect_send().times(1).withf(|e| e.to == "a@b.co").returning(|_| Ok(()));
         mocks.queue.expect_ack().times(1).returning(|_| Ok(()));
         mocks.queue.expect_retry().never();
-        let app = app(TestStore::new(TestTx::default()), mocks);
+        let mut tx = TestTx::default();
+        tx.outbox.expect_mark_done().times(1).returning(|_, _| Ok(()));
+        let app = app(TestStore::new(tx), mocks);
         assert_eq!(app.jobs.run_one("w", Duration::ZERO).await.unwrap(), Some(true));
     }
 
@@ -182,11 +156,7 @@ mod tests {
         let mut mocks = Mocks::default();
         let d = delivery(2);
         mocks.queue.expect_pull().times(1).return_once(move |_, _| Ok(Some(d)));
-        mocks
-            .mailer
-            .expect_send()
-            .times(1)
-            .returning(|_| Err(CoreError::Unavailable("smtp down".into())));
+        mocks.mailer.expect_send().times(1).returning(|_| Err(CoreError::Unavailable("smtp down".into())));
         mocks.queue.expect_ack().never();
         mocks
             .queue
@@ -202,14 +172,10 @@ mod tests {
     async fn the_relay_leaves_jobs_in_the_outbox_when_the_queue_refuses() {
         let mut tx = TestTx::default();
         let job = delivery(1).job;
-        tx.outbox.expect_pending().times(1).return_once(move |_| Ok(vec![job]));
+        tx.outbox.expect_pending().times(1).return_once(move |_, _| Ok(vec![job]));
         tx.outbox.expect_mark_relayed().never();
         let mut mocks = Mocks::default();
-        mocks
-            .queue
-            .expect_push()
-            .times(1)
-            .returning(|_| Err(CoreError::Unavailable("redis down".into())));
+        mocks.queue.expect_push().times(1).returning(|_| Err(CoreError::Unavailable("redis down".into())));
         let app = app(TestStore::new(tx), mocks);
         assert!(app.jobs.relay_outbox(10).await.is_err());
     }

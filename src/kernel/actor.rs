@@ -42,16 +42,9 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = CoreError;
     fn from_str(s: &str) -> CoreResult<Self> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| {
-                CoreError::invalid(
-                    "role",
-                    "invalid_role",
-                    "role must be one of owner, admin, seller, accountant, viewer",
-                )
-            })
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            CoreError::invalid("role", "invalid_role", "role must be one of owner, admin, seller, accountant, viewer")
+        })
     }
 }
 

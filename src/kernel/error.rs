@@ -16,11 +16,7 @@ pub struct FieldError {
 impl FieldError {
     /// A field error.
     pub fn new(field: &str, code: &str, message: &str) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), code: code.into(), message: message.into() }
     }
 }
 
@@ -35,11 +31,7 @@ pub enum CoreError {
     BadRequest { code: &'static str, message: String },
     /// The request clashes with existing data or state (409).
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        field: Option<&'static str>,
-        message: String,
-    },
+    Conflict { code: &'static str, field: Option<&'static str>, message: String },
     /// Input rejected by a rule; one entry per offending field (422).
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -52,12 +44,7 @@ pub enum CoreError {
     /// A rate or plan limit was hit (429): `limit` requests per window, the next one allowed after
     /// `retry_after_secs`.
     #[error("{message}")]
-    LimitExceeded {
-        code: &'static str,
-        message: String,
-        limit: u32,
-        retry_after_secs: u64,
-    },
+    LimitExceeded { code: &'static str, message: String, limit: u32, retry_after_secs: u64 },
     /// A dependency is down (503).
     #[error("{0}")]
     Unavailable(String),
@@ -76,40 +63,23 @@ impl CoreError {
     }
     /// A 400 with a stable code.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::BadRequest {
-            code,
-            message: message.into(),
-        }
+        Self::BadRequest { code, message: message.into() }
     }
     /// A 409 with a stable code.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict {
-            code,
-            field: None,
-            message: message.into(),
-        }
+        Self::Conflict { code, field: None, message: message.into() }
     }
     /// A 409 naming the field that clashes.
     pub fn conflict_on(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict {
-            code,
-            field: Some(field),
-            message: message.into(),
-        }
+        Self::Conflict { code, field: Some(field), message: message.into() }
     }
     /// A 403 with a stable code.
     pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden {
-            code,
-            message: message.into(),
-        }
+        Self::Forbidden { code, message: message.into() }
     }
     /// A 401 with a stable code.
     pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Unauthorized {
-            code,
-            message: message.into(),
-        }
+        Self::Unauthorized { code, message: message.into() }
     }
     /// An unexpected failure of an adapter or a broken invariant.
     pub fn internal(detail: impl fmt::Display) -> Self {

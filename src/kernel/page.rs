@@ -18,10 +18,7 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self {
-            limit: DEFAULT_LIMIT,
-            offset: 0,
-        }
+        Self { limit: DEFAULT_LIMIT, offset: 0 }
     }
 }
 
@@ -48,10 +45,7 @@ impl PageRequest {
             return Err(out_of_range("page", "page must be 1 or more"));
         }
         let base = Self::new(limit, None)?;
-        Ok(Self {
-            offset: (page as u64 - 1) * u64::from(base.limit),
-            ..base
-        })
+        Ok(Self { offset: (page as u64 - 1) * u64::from(base.limit), ..base })
     }
 
     /// The 1-based page number this request points at.
@@ -83,11 +77,7 @@ impl<T> Page<T> {
 
     /// Maps the rows, keeping the paging facts.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            total: self.total,
-            request: self.request,
-        }
+        Page { items: self.items.into_iter().map(f).collect(), total: self.total, request: self.request }
     }
 }
 
@@ -123,10 +113,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor {
-            key: 1_796_400_000_000_000,
-            id: uuid::Uuid::now_v7(),
-        };
+        let c = Cursor { key: 1_796_400_000_000_000, id: uuid::Uuid::now_v7() };
         assert_eq!(Cursor::decode("cursor", &c.encode()).unwrap(), c);
         for bad in ["", "zz.1", "10.not-a-uuid", "10"] {
             assert!(Cursor::decode("cursor", bad).is_err(), "{bad}");
@@ -143,11 +130,7 @@ mod tests {
         let p = PageRequest::from_page(Some(3), Some(10)).unwrap();
         assert_eq!((p.offset, p.page_number()), (20, 3));
         assert!(PageRequest::from_page(Some(0), None).is_err());
-        let page = Page {
-            items: vec![1],
-            total: 21,
-            request: PageRequest::default(),
-        };
+        let page = Page { items: vec![1], total: 21, request: PageRequest::default() };
         assert_eq!(page.total_pages(), 2);
     }
 }

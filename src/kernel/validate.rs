@@ -42,23 +42,12 @@ pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, Fi
     let value = raw.trim().to_string();
     let n = value.chars().count();
     if n < min {
-        let msg = if min <= 1 {
-            "must not be blank".to_string()
-        } else {
-            format!("must have at least {min} characters")
-        };
-        return Err(FieldError::new(
-            field,
-            if min <= 1 { "blank" } else { "too_short" },
-            &msg,
-        ));
+        let msg =
+            if min <= 1 { "must not be blank".to_string() } else { format!("must have at least {min} characters") };
+        return Err(FieldError::new(field, if min <= 1 { "blank" } else { "too_short" }, &msg));
     }
     if n > max {
-        return Err(FieldError::new(
-            field,
-            "too_long",
-            &format!("must have at most {max} characters"),
-        ));
+        return Err(FieldError::new(field, "too_long", &format!("must have at most {max} characters")));
     }
     Ok(value)
 }
@@ -72,9 +61,7 @@ pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Optio
 }
 
 fn strip(raw: &str, junk: &[char]) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && !junk.contains(c))
-        .collect()
+    raw.chars().filter(|c| !c.is_whitespace() && !junk.contains(c)).collect()
 }
 
 fn all_digits(s: &str) -> bool {
@@ -85,10 +72,7 @@ fn all_digits(s: &str) -> bool {
 /// `60X` + 7 digits, or the older landline `[1-8]` + 7 digits.
 pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
     let s = strip(raw, &['-', '(', ')', '.']);
-    let national = s
-        .strip_prefix("+57")
-        .or_else(|| s.strip_prefix("57").filter(|r| r.len() >= 8))
-        .unwrap_or(&s);
+    let national = s.strip_prefix("+57").or_else(|| s.strip_prefix("57").filter(|r| r.len() >= 8)).unwrap_or(&s);
     let ok = all_digits(national)
         && match national.len() {
             10 => national.starts_with('3') || national.starts_with("60"),
@@ -98,11 +82,7 @@ pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
     if ok {
         Ok(format!("+57{national}"))
     } else {
-        Err(FieldError::new(
-            field,
-            "invalid_phone",
-            "must be a Colombian mobile or landline number",
-        ))
+        Err(FieldError::new(field, "invalid_phone", "must be a Colombian mobile or landline number"))
     }
 }
 
@@ -110,11 +90,7 @@ pub fn phone(field: &str, raw: &str) -> Result<String, FieldError> {
 pub fn cedula(field: &str, raw: &str) -> Result<String, FieldError> {
     let s = strip(raw, &['.']);
     if !all_digits(&s) || !(7..=10).contains(&s.len()) || s.starts_with('0') {
-        return Err(FieldError::new(
-            field,
-            "invalid_dni",
-            "must be a cédula of 7 to 10 digits",
-        ));
+        return Err(FieldError::new(field, "invalid_dni", "must be a cédula of 7 to 10 digits"));
     }
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -130,11 +106,7 @@ pub fn cedula(field: &str, raw: &str) -> Result<String, FieldError> {
 pub fn nit_base(field: &str, raw: &str) -> Result<String, FieldError> {
     let s = strip(raw, &['.']);
     if !all_digits(&s) || !(8..=10).contains(&s.len()) || s.starts_with('0') {
-        return Err(FieldError::new(
-            field,
-            "invalid_nit",
-            "must be a NIT of 8 to 10 digits without check digit",
-        ));
+        return Err(FieldError::new(field, "invalid_nit", "must be a NIT of 8 to 10 digits without check digit"));
     }
     Ok(s)
 }
@@ -142,13 +114,7 @@ pub fn nit_base(field: &str, raw: &str) -> Result<String, FieldError> {
 /// The DIAN check digit of a NIT base (weights 3, 7, 13, ... from the right, modulo 11).
 pub fn nit_check_digit(base: &str) -> u8 {
     const WEIGHTS: [u32; 15] = [3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71];
-    let sum: u32 = base
-        .chars()
-        .rev()
-        .filter_map(|c| c.to_digit(10))
-        .zip(WEIGHTS)
-        .map(|(d, w)| d * w)
-        .sum();
+    let sum: u32 = base.chars().rev().filter_map(|c| c.to_digit(10)).zip(WEIGHTS).map(|(d, w)| d * w).sum();
     match sum % 11 {
         r @ (0 | 1) => r as u8,
         r => (11 - r) as u8,
@@ -168,11 +134,7 @@ pub fn employee_range(field: &str, raw: &str) -> Result<String, FieldError> {
     if ok && s.len() <= 20 {
         Ok(s.to_string())
     } else {
-        Err(FieldError::new(
-            field,
-            "invalid_format",
-            "must look like 1-10, 51+ or 5",
-        ))
+        Err(FieldError::new(field, "invalid_format", "must look like 1-10, 51+ or 5"))
     }
 }
 
@@ -183,16 +145,7 @@ mod tests {
     #[test]
     fn emails_are_trimmed_lowercased_and_checked() {
         assert_eq!(email("email", "  Ana@Example.COM ").unwrap(), "ana@example.com");
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@x.co",
-            "ana@x",
-            "a b@x.co",
-            "ana@@x.co",
-            "ana@x..co",
-        ] {
+        for bad in ["", "ana", "ana@", "@x.co", "ana@x", "a b@x.co", "ana@@x.co", "ana@x..co"] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
     }

@@ -3,11 +3,7 @@
 use crate::ports::Email;
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, &str)>) -> Email {
@@ -34,12 +30,7 @@ fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, 
         "</div><div style=\"background:#f3f4f6;padding:12px;font-size:12px\">Ally360 · Colombia</div></body></html>",
     );
     text.push_str("— Ally360\n");
-    Email {
-        to: to.into(),
-        subject: subject.into(),
-        html,
-        text,
-    }
+    Email { to: to.into(), subject: subject.into(), html, text }
 }
 
 fn link(frontend: &str, path: &str, token: &str) -> String {
@@ -130,8 +121,6 @@ mod tests {
         assert_eq!(e.subject, "Te han invitado a Tienda & Cía en Ally360");
         let v = verification("http://app", "a@b.co", "Ana", "t1");
         assert!(v.text.contains("http://app/verify-email?token=t1&auto_login=true"));
-        assert!(password_reset("http://app", "a@b.co", "Ana", "t2")
-            .text
-            .contains("1 hora"));
+        assert!(password_reset("http://app", "a@b.co", "Ana", "t2").text.contains("1 hora"));
     }
 }

@@ -117,8 +117,5 @@ where
 }
 
 fn unerase<T: 'static>(erased: Erased) -> CoreResult<T> {
-    erased
-        .downcast::<T>()
-        .map(|b| *b)
-        .map_err(|_| CoreError::internal("unit of work returned another type"))
+    erased.downcast::<T>().map(|b| *b).map_err(|_| CoreError::internal("unit of work returned another type"))
 }

@@ -53,11 +53,7 @@ fn check_dv(nit: &str, given: Option<&str>) -> Result<u8, FieldError> {
     match given.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(computed),
         Some(d) if d.parse::<u8>().ok() == Some(computed) => Ok(computed),
-        Some(_) => Err(FieldError::new(
-            "dv",
-            "invalid_dv",
-            &format!("the check digit of this NIT is {computed}"),
-        )),
+        Some(_) => Err(FieldError::new("dv", "invalid_dv", &format!("the check digit of this NIT is {computed}"))),
     }
 }
 
@@ -73,21 +69,14 @@ impl TenancyService {
         let name = checks.take(validate::text("name", &input.name, 2, 100));
         let phone = checks.take(validate::phone("phone_number", &input.phone_number));
         let nit = checks.take(validate::nit_base("nit", &input.nit));
-        let dv = nit
-            .as_deref()
-            .and_then(|n| checks.take(check_dv(n, input.dv.as_deref())));
+        let dv = nit.as_deref().and_then(|n| checks.take(check_dv(n, input.dv.as_deref())));
         let employees = checks.take(validate::employee_range(
             "quantity_employees",
             input.quantity_employees.as_deref().unwrap_or("1-10"),
         ));
         let description = optional(&mut checks, "description", input.description.as_deref(), 1000);
         let address = optional(&mut checks, "address", input.address.as_deref(), 255);
-        let activity = optional(
-            &mut checks,
-            "economic_activity",
-            input.economic_activity.as_deref(),
-            255,
-        );
+        let activity = optional(&mut checks, "economic_activity", input.economic_activity.as_deref(), 255);
         let social_reason = optional(&mut checks, "social_reason", input.social_reason.as_deref(), 255);
         checks.finish()?;
         let (Some(name), Some(phone), Some(nit), Some(dv), Some(employees)) = (name, phone, nit, dv, employees) else {
@@ -136,13 +125,8 @@ impl TenancyService {
             Box::pin(async move {
                 tx.companies().insert(&company).await?;
                 tx.memberships().insert(&membership).await?;
-                let event = AuditEvent::new(
-                    now,
-                    Some(membership.user_id),
-                    Some(company.id),
-                    "company_created",
-                    &company.name,
-                );
+                let event =
+                    AuditEvent::new(now, Some(membership.user_id), Some(company.id), "company_created", &company.name);
                 tx.audit().record(&event).await?;
                 tx.enter_tenant(company.id).await?.pdvs().insert(&pdv).await?;
                 Ok((company, pdv))
@@ -155,62 +139,31 @@ impl TenancyService {
     pub async fn company_detail(&self, actor: &Actor) -> CoreResult<CompanyDetail> {
         actor.require(Permission::CompanyRead)?;
         let (user, tenant) = (actor.user, actor.tenant);
-        let (membership, company) = in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move { active_membership(tx, user, tenant).await })
-        })
-        .await?;
-        let pdvs = in_tenant(self.ctx.store(), actor, |tx| {
-            Box::pin(async move { tx.pdvs().list().await })
-        })
-        .await?;
-        Ok(CompanyDetail {
-            company,
-            role: membership.role,
-            pdvs,
-        })
+        let (membership, company) =
+            in_global(self.ctx.store(), move |tx| Box::pin(async move { active_membership(tx, user, tenant).await }))
+                .await?;
+        let pdvs = in_tenant(self.ctx.store(), actor, |tx| Box::pin(async move { tx.pdvs().list().await })).await?;
+        Ok(CompanyDetail { company, role: membership.role, pdvs })
     }
 
     /// Changes the actor's company (owner or admin). Name and phone stay globally unique (409).
     pub async fn update_company(&self, actor: &Actor, patch: CompanyPatch) -> CoreResult<Company> {
         actor.require(Permission::CompanyWrite)?;
         let mut checks = Checks::new();
-        let name = patch
-            .name
-            .as_deref()
-            .map(|v| checks.take(validate::text("name", v, 2, 100)));
-        let phone = patch
-            .phone_number
-            .as_deref()
-            .map(|v| checks.take(validate::phone("phone_number", v)));
-        let employees = patch
-            .quantity_employees
-            .as_deref()
-            .map(|v| checks.take(validate::employee_range("quantity_employees", v)));
-        let description = patch
-            .description
-            .as_deref()
-            .map(|v| optional(&mut checks, "description", Some(v), 1000));
-        let address = patch
-            .address
-            .as_deref()
-            .map(|v| optional(&mut checks, "address", Some(v), 255));
-        let activity = patch
-            .economic_activity
-            .as_deref()
-            .map(|v| optional(&mut checks, "economic_activity", Some(v), 255));
-        let social = patch
-            .social_reason
-            .as_deref()
-            .map(|v| optional(&mut checks, "social_reason", Some(v), 255));
+        let name = patch.name.as_deref().map(|v| checks.take(validate::text("name", v, 2, 100)));
+        let phone = patch.phone_number.as_deref().map(|v| checks.take(validate::phone("phone_number", v)));
+        let employees =
+            patch.quantity_employees.as_deref().map(|v| checks.take(validate::employee_range("quantity_employees", v)));
+        let description = patch.description.as_deref().map(|v| optional(&mut checks, "description", Some(v), 1000));
+        let address = patch.address.as_deref().map(|v| optional(&mut checks, "address", Some(v), 255));
+        let activity =
+            patch.economic_activity.as_deref().map(|v| optional(&mut checks, "economic_activity", Some(v), 255));
+        let social = patch.social_reason.as_deref().map(|v| optional(&mut checks, "social_reason", Some(v), 255));
         checks.finish()?;
         let (tenant, user, now) = (actor.tenant, actor.user, self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let mut c = tx
-                    .companies()
-                    .by_id(tenant)
-                    .await?
-                    .ok_or(CoreError::NotFound { entity: "company" })?;
+                let mut c = tx.companies().by_id(tenant).await?.ok_or(CoreError::NotFound { entity: "company" })?;
                 if let Some(Some(v)) = name {
                     c.name = v;
                 }
@@ -234,9 +187,7 @@ impl TenancyService {
                 }
                 c.updated_at = now;
                 tx.companies().update(&c).await?;
-                tx.audit()
-                    .record(&AuditEvent::new(now, Some(user), Some(tenant), "company_updated", ""))
-                    .await?;
+                tx.audit().record(&AuditEvent::new(now, Some(user), Some(tenant), "company_updated", "")).await?;
                 Ok(c)
             })
         })
@@ -246,9 +197,6 @@ impl TenancyService {
     /// The actor's points of sale.
     pub async fn pdvs(&self, actor: &Actor) -> CoreResult<Vec<Pdv>> {
         actor.require(Permission::PdvRead)?;
-        in_tenant(self.ctx.store(), actor, |tx| {
-            Box::pin(async move { tx.pdvs().list().await })
-        })
-        .await
+        in_tenant(self.ctx.store(), actor, |tx| Box::pin(async move { tx.pdvs().list().await })).await
     }
 }

@@ -32,28 +32,17 @@ pub struct InvitationInfo {
 }
 
 fn invalid_invitation() -> CoreError {
-    CoreError::bad_request(
-        "invalid_invitation",
-        "the invitation is invalid, accepted, revoked or expired",
-    )
+    CoreError::bad_request("invalid_invitation", "the invitation is invalid, accepted, revoked or expired")
 }
 
 /// The pending invitation with this token, with its company.
 async fn pending_by_token(tx: &mut dyn GlobalTx, hash: &str, now: DateTime<Utc>) -> CoreResult<(Invitation, Company)> {
-    let invitation = tx
-        .invitations()
-        .by_token_hash(hash)
-        .await?
-        .ok_or_else(invalid_invitation)?;
+    let invitation = tx.invitations().by_token_hash(hash).await?.ok_or_else(invalid_invitation)?;
     if invitation.status(now) != InvitationStatus::Pending {
         return Err(invalid_invitation());
     }
-    let company = tx
-        .companies()
-        .by_id(invitation.company_id)
-        .await?
-        .filter(|c| c.is_active)
-        .ok_or_else(invalid_invitation)?;
+    let company =
+        tx.companies().by_id(invitation.company_id).await?.filter(|c| c.is_active).ok_or_else(invalid_invitation)?;
     Ok((invitation, company))
 }
 
@@ -61,10 +50,7 @@ async fn pending_by_token(tx: &mut dyn GlobalTx, hash: &str, now: DateTime<Utc>)
 async fn join(tx: &mut dyn GlobalTx, mut invitation: Invitation, user: UserId, now: DateTime<Utc>) -> CoreResult<()> {
     match tx.memberships().find(user, invitation.company_id).await? {
         Some(m) if m.is_active => {
-            return Err(CoreError::conflict(
-                "already_member",
-                "you already belong to this company",
-            ))
+            return Err(CoreError::conflict("already_member", "you already belong to this company"))
         }
         Some(mut m) => {
             m.role = invitation.role;
@@ -87,13 +73,8 @@ async fn join(tx: &mut dyn GlobalTx, mut invitation: Invitation, user: UserId, n
     }
     invitation.accepted_at = Some(now);
     tx.invitations().update(&invitation).await?;
-    let event = AuditEvent::new(
-        now,
-        Some(user),
-        Some(invitation.company_id),
-        "invitation_accepted",
-        invitation.role.as_str(),
-    );
+    let event =
+        AuditEvent::new(now, Some(user), Some(invitation.company_id), "invitation_accepted", invitation.role.as_str());
     tx.audit().record(&event).await
 }
 
@@ -123,23 +104,11 @@ impl TenancyService {
         let secret = ctx.ports.tokens.new_secret();
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let company = tx
-                    .companies()
-                    .by_id(actor.tenant)
-                    .await?
-                    .ok_or(CoreError::NotFound { entity: "company" })?;
-                let inviter = tx
-                    .users()
-                    .by_id(actor.user)
-                    .await?
-                    .ok_or(CoreError::NotFound { entity: "user" })?;
+                let company =
+                    tx.companies().by_id(actor.tenant).await?.ok_or(CoreError::NotFound { entity: "company" })?;
+                let inviter = tx.users().by_id(actor.user).await?.ok_or(CoreError::NotFound { entity: "user" })?;
                 if let Some(existing) = tx.users().by_email(&email).await? {
-                    if tx
-                        .memberships()
-                        .find(existing.id, actor.tenant)
-                        .await?
-                        .is_some_and(|m| m.is_active)
-                    {
+                    if tx.memberships().find(existing.id, actor.tenant).await?.is_some_and(|m| m.is_active) {
                         return Err(CoreError::conflict_on(
                             "already_member",
                             "email",
@@ -186,19 +155,9 @@ impl TenancyService {
                 tx.outbox().add(&email_job(mail, now)).await?;
                 let detail = format!("{} as {}", invitation.invitee_email, role);
                 tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(actor.user),
-                        Some(actor.tenant),
-                        "invitation_sent",
-                        detail,
-                    ))
+                    .record(&AuditEvent::new(now, Some(actor.user), Some(actor.tenant), "invitation_sent", detail))
                     .await?;
-                Ok(NewInvitation {
-                    invitation,
-                    invited_by_name: inviter_name,
-                    company_name: company.name,
-                })
+                Ok(NewInvitation { invitation, invited_by_name: inviter_name, company_name: company.name })
             })
         })
         .await
@@ -211,11 +170,7 @@ impl TenancyService {
             Box::pin(async move {
                 let (invitation, company) = pending_by_token(tx, &hash, now).await?;
                 let user_exists = tx.users().by_email(&invitation.invitee_email).await?.is_some();
-                Ok(InvitationInfo {
-                    invitation,
-                    company,
-                    user_exists,
-                })
+                Ok(InvitationInfo { invitation, company, user_exists })
             })
         })
         .await
@@ -265,12 +220,8 @@ impl TenancyService {
 
     /// Accepts an invitation with the signed-in account, whose email must be the invited one.
     pub async fn accept_existing(&self, principal: &Principal, token: &str) -> CoreResult<Company> {
-        let (hash, now, user, email) = (
-            self.ctx.ports.tokens.hash_secret(token.trim()),
-            self.ctx.now(),
-            principal.user,
-            principal.email.clone(),
-        );
+        let (hash, now, user, email) =
+            (self.ctx.ports.tokens.hash_secret(token.trim()), self.ctx.now(), principal.user, principal.email.clone());
         let company = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let (invitation, company) = pending_by_token(tx, &hash, now).await?;
@@ -300,11 +251,7 @@ impl TenancyService {
         let (tenant, now) = (actor.tenant, self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let company = tx
-                    .companies()
-                    .by_id(tenant)
-                    .await?
-                    .ok_or(CoreError::NotFound { entity: "company" })?;
+                let company = tx.companies().by_id(tenant).await?.ok_or(CoreError::NotFound { entity: "company" })?;
                 let found = tx.invitations().list(tenant, status, now, page).await?;
                 let ids: Vec<UserId> = found.items.iter().map(|i| i.invited_by).collect();
                 let inviters = tx.users().by_ids(&ids).await?;
@@ -314,11 +261,7 @@ impl TenancyService {
                         .find(|u| u.id == invitation.invited_by)
                         .map(|u| u.profile.full_name())
                         .unwrap_or_default();
-                    NewInvitation {
-                        invitation,
-                        invited_by_name,
-                        company_name: company.name.clone(),
-                    }
+                    NewInvitation { invitation, invited_by_name, company_name: company.name.clone() }
                 }))
             })
         })
@@ -350,13 +293,7 @@ impl TenancyService {
                 tx.invitations().update(&invitation).await?;
                 let detail = invitation.invitee_email.clone();
                 tx.audit()
-                    .record(&AuditEvent::new(
-                        now,
-                        Some(actor.user),
-                        Some(actor.tenant),
-                        "invitation_revoked",
-                        detail,
-                    ))
+                    .record(&AuditEvent::new(now, Some(actor.user), Some(actor.tenant), "invitation_revoked", detail))
                     .await
             })
         })

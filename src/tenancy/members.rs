@@ -15,10 +15,7 @@ pub struct MemberView {
 }
 
 fn owner_required() -> CoreError {
-    CoreError::forbidden(
-        "owner_role_required",
-        "only an owner can grant, change or remove the owner role",
-    )
+    CoreError::forbidden("owner_role_required", "only an owner can grant, change or remove the owner role")
 }
 
 /// Fails with 409 when `target` is the only active owner left of `company`.
@@ -28,25 +25,14 @@ async fn keep_an_owner(tx: &mut dyn GlobalTx, company: TenantId, target: &Member
     }
     let owners = tx.memberships().lock_active_owners(company).await?;
     if owners.iter().all(|o| o.user_id == target.user_id) {
-        return Err(CoreError::conflict(
-            "last_owner",
-            "a company must keep at least one active owner",
-        ));
+        return Err(CoreError::conflict("last_owner", "a company must keep at least one active owner"));
     }
     Ok(())
 }
 
 async fn member_of(tx: &mut dyn GlobalTx, company: TenantId, user: UserId) -> CoreResult<(Membership, User)> {
-    let membership = tx
-        .memberships()
-        .find(user, company)
-        .await?
-        .ok_or(CoreError::NotFound { entity: "member" })?;
-    let user = tx
-        .users()
-        .by_id(user)
-        .await?
-        .ok_or(CoreError::NotFound { entity: "member" })?;
+    let membership = tx.memberships().find(user, company).await?.ok_or(CoreError::NotFound { entity: "member" })?;
+    let user = tx.users().by_id(user).await?.ok_or(CoreError::NotFound { entity: "member" })?;
     Ok((membership, user))
 }
 
@@ -72,11 +58,7 @@ impl TenancyService {
                         Some(MemberView { user, membership: m })
                     })
                     .collect();
-                Ok(Page {
-                    items,
-                    total: memberships.total,
-                    request: memberships.request,
-                })
+                Ok(Page { items, total: memberships.total, request: memberships.request })
             })
         })
         .await
@@ -104,8 +86,7 @@ impl TenancyService {
             })
         })
         .await?;
-        self.forget_member(changed.membership.company_id, changed.membership.user_id)
-            .await;
+        self.forget_member(changed.membership.company_id, changed.membership.user_id).await;
         Ok(changed)
     }
 
@@ -126,9 +107,7 @@ impl TenancyService {
                 membership.is_active = false;
                 membership.updated_at = now;
                 tx.memberships().update(&membership).await?;
-                tx.audit()
-                    .record(&audit(now, &actor, "member_removed", user.email))
-                    .await
+                tx.audit().record(&audit(now, &actor, "member_removed", user.email)).await
             })
         })
         .await?;

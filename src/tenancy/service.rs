@@ -36,12 +36,7 @@ pub(super) async fn active_membership(
     company: TenantId,
 ) -> CoreResult<(Membership, Company)> {
     let no_access = || CoreError::forbidden("not_a_member", "you have no access to this company");
-    let membership = tx
-        .memberships()
-        .find(user, company)
-        .await?
-        .filter(|m| m.is_active)
-        .ok_or_else(no_access)?;
+    let membership = tx.memberships().find(user, company).await?.filter(|m| m.is_active).ok_or_else(no_access)?;
     let company = tx.companies().by_id(company).await?.ok_or_else(no_access)?;
     if !company.is_active {
         return Err(CoreError::forbidden("company_inactive", "this company is inactive"));
@@ -77,15 +72,8 @@ impl TenancyService {
         let (user, session) = (principal.user, principal.session);
         let role = self.member_role(user, tenant).await?;
         let budget_key = format!("ally360:{{{tenant}}}:api");
-        self.ctx
-            .within_budget("tenant_api", &budget_key, self.ctx.settings.tenant_api_limit)
-            .await?;
-        Ok(Actor {
-            user,
-            tenant,
-            role,
-            session,
-        })
+        self.ctx.within_budget("tenant_api", &budget_key, self.ctx.settings.tenant_api_limit).await?;
+        Ok(Actor { user, tenant, role, session })
     }
 
     /// The role of an active member of an active company, read through the cache.
@@ -94,22 +82,17 @@ impl TenancyService {
         match self.ctx.ports.cache.get(&key).await {
             Ok(Some(cached)) => {
                 if let Ok(role) = cached.parse::<Role>() {
-                    self.ctx
-                        .metrics
-                        .incr("cache_requests_total", &[("cache", "membership"), ("outcome", "hit")]);
+                    self.ctx.metrics.incr("cache_requests_total", &[("cache", "membership"), ("outcome", "hit")]);
                     return Ok(role);
                 }
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "cache unavailable; reading the membership from the store"),
         }
-        self.ctx
-            .metrics
-            .incr("cache_requests_total", &[("cache", "membership"), ("outcome", "miss")]);
-        let (membership, _) = in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move { active_membership(tx, user, tenant).await })
-        })
-        .await?;
+        self.ctx.metrics.incr("cache_requests_total", &[("cache", "membership"), ("outcome", "miss")]);
+        let (membership, _) =
+            in_global(self.ctx.store(), move |tx| Box::pin(async move { active_membership(tx, user, tenant).await }))
+                .await?;
         let ttl = self.ctx.settings.membership_cache_ttl;
         if let Err(e) = self.ctx.ports.cache.set(&key, membership.role.as_str(), ttl).await {
             tracing::warn!(error = %e, "cache unavailable; membership not cached");
@@ -129,13 +112,8 @@ impl TenancyService {
     pub async fn user_companies(&self, user: UserId) -> CoreResult<Vec<(Membership, Company)>> {
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
-                let memberships: Vec<Membership> = tx
-                    .memberships()
-                    .of_user(user)
-                    .await?
-                    .into_iter()
-                    .filter(|m| m.is_active)
-                    .collect();
+                let memberships: Vec<Membership> =
+                    tx.memberships().of_user(user).await?.into_iter().filter(|m| m.is_active).collect();
                 let ids: Vec<TenantId> = memberships.iter().map(|m| m.company_id).collect();
                 let companies = tx.companies().by_ids(&ids).await?;
                 let mut pairs: Vec<(Membership, Company)> = memberships
@@ -155,10 +133,9 @@ impl TenancyService {
     /// Issues a context token for a company the caller actively belongs to.
     pub async fn select_company(&self, principal: &Principal, company: TenantId) -> CoreResult<ContextToken> {
         let user = principal.user;
-        let (membership, company) = in_global(self.ctx.store(), move |tx| {
-            Box::pin(async move { active_membership(tx, user, company).await })
-        })
-        .await?;
+        let (membership, company) =
+            in_global(self.ctx.store(), move |tx| Box::pin(async move { active_membership(tx, user, company).await }))
+                .await?;
         let now = self.ctx.now();
         let ttl = self.ctx.settings.access_ttl;
         let claims = Claims {
@@ -174,11 +151,6 @@ impl TenancyService {
             user_role: Some(membership.role),
         };
         let access_token = self.ctx.ports.tokens.sign(&claims)?;
-        Ok(ContextToken {
-            access_token,
-            expires_in: ttl.as_secs(),
-            company,
-            role: membership.role,
-        })
+        Ok(ContextToken { access_token, expires_in: ttl.as_secs(), company, role: membership.role })
     }
 }

@@ -33,26 +33,10 @@ fn membership(user: UserId, company: TenantId, role: Role) -> Membership {
 async fn a_context_token_and_another_company_header_are_refused_before_any_lookup() {
     let store = TestStore::new(TestTx::default());
     let app = app(store.clone(), Mocks::default());
-    let err = app
-        .tenancy
-        .resolve(&principal(Some(TenantId::new())), Some(TenantId::new()))
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Forbidden {
-            code: "tenant_mismatch",
-            ..
-        }
-    ));
+    let err = app.tenancy.resolve(&principal(Some(TenantId::new())), Some(TenantId::new())).await.unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden { code: "tenant_mismatch", .. }));
     let err = app.tenancy.resolve(&principal(None), None).await.unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::BadRequest {
-            code: "tenant_required",
-            ..
-        }
-    ));
+    assert!(matches!(err, CoreError::BadRequest { code: "tenant_required", .. }));
     assert_eq!(store.runs(), 0);
 }
 
@@ -63,9 +47,7 @@ async fn the_last_owner_is_never_demoted() {
     let mut tx = TestTx::default();
     let m = membership(owner, company, Role::Owner);
     let found = m.clone();
-    tx.memberships
-        .expect_find()
-        .returning(move |_, _| Ok(Some(found.clone())));
+    tx.memberships.expect_find().returning(move |_, _| Ok(Some(found.clone())));
     let u = crate::identity::model::User {
         id: owner,
         email: "o@b.co".into(),
@@ -86,18 +68,10 @@ async fn the_last_owner_is_never_demoted() {
         updated_at: Utc::now(),
     };
     tx.users.expect_by_id().returning(move |_| Ok(Some(u.clone())));
-    tx.memberships
-        .expect_lock_active_owners()
-        .times(1)
-        .returning(move |_| Ok(vec![m.clone()]));
+    tx.memberships.expect_lock_active_owners().times(1).returning(move |_| Ok(vec![m.clone()]));
     tx.memberships.expect_update().never();
     let app = app(TestStore::new(tx), Mocks::default());
-    let actor = Actor {
-        user: owner,
-        tenant: company,
-        role: Role::Owner,
-        session: SessionId::new(),
-    };
+    let actor = Actor { user: owner, tenant: company, role: Role::Owner, session: SessionId::new() };
     let err = app.tenancy.change_role(&actor, owner, Role::Admin).await.unwrap_err();
     assert!(matches!(err, CoreError::Conflict { code: "last_owner", .. }));
 }
@@ -108,35 +82,11 @@ async fn admins_cannot_invite_owners_and_sellers_cannot_invite_at_all() {
     let mut mocks = Mocks::default();
     mocks.tokens.expect_new_secret().never();
     let app = app(store.clone(), mocks);
-    let admin = Actor {
-        user: UserId::new(),
-        tenant: TenantId::new(),
-        role: Role::Admin,
-        session: SessionId::new(),
-    };
+    let admin = Actor { user: UserId::new(), tenant: TenantId::new(), role: Role::Admin, session: SessionId::new() };
     let err = app.tenancy.invite(&admin, "x@example.com", "owner").await.unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Forbidden {
-            code: "owner_role_required",
-            ..
-        }
-    ));
-    let seller = Actor {
-        role: Role::Seller,
-        ..admin
-    };
-    let err = app
-        .tenancy
-        .invite(&seller, "x@example.com", "viewer")
-        .await
-        .unwrap_err();
-    assert!(matches!(
-        err,
-        CoreError::Forbidden {
-            code: "insufficient_role",
-            ..
-        }
-    ));
+    assert!(matches!(err, CoreError::Forbidden { code: "owner_role_required", .. }));
+    let seller = Actor { role: Role::Seller, ..admin };
+    let err = app.tenancy.invite(&seller, "x@example.com", "viewer").await.unwrap_err();
+    assert!(matches!(err, CoreError::Forbidden { code: "insufficient_role", .. }));
     assert_eq!(store.runs(), 0);
 }

@@ -26,17 +26,10 @@ async fn register_verify_and_login(t: TestApp) {
     assert_eq!(mail.subject, "Verifica tu cuenta en Ally360");
     assert!(mail.html.contains("<a href=") && mail.text.contains("auto_login=true"));
     // Not verified yet: sign-in refused after the password check.
-    t.post(
-        "/auth/login",
-        None,
-        json!({"username": lower, "password": "secret-pass-1"}),
-    )
-    .await
-    .problem(403, "email_not_verified");
-    let verified = t
-        .post("/auth/verify-email", None, json!({"token": token, "auto_login": true}))
+    t.post("/auth/login", None, json!({"username": lower, "password": "secret-pass-1"}))
         .await
-        .expect(200);
+        .problem(403, "email_not_verified");
+    let verified = t.post("/auth/verify-email", None, json!({"token": token, "auto_login": true})).await.expect(200);
     assert_eq!(verified["is_active"], true);
     let access = verified["access_token"].as_str().expect("auto login token");
     assert!(verified["refresh_token"].is_string());
@@ -56,31 +49,13 @@ async fn register_verify_and_login(t: TestApp) {
 
 async fn register_rejects_bad_input_per_field(t: TestApp) {
     let body = json!({"email": "not-an-email", "password": "short", "profile": {"first_name": "A", "last_name": "Gómez", "phone_number": "12"}});
-    let problem = t
-        .post("/auth/register", None, body)
-        .await
-        .problem(422, "validation_failed");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        ["email", "password", "profile.first_name", "profile.phone_number"]
-    );
+    let problem = t.post("/auth/register", None, body).await.problem(422, "validation_failed");
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["email", "password", "profile.first_name", "profile.phone_number"]);
     // A body of the wrong shape is a 422 too, never a 500.
-    t.post("/auth/register", None, json!({"email": 5}))
-        .await
-        .problem(422, "invalid_body");
-    let raw = t
-        .client
-        .post("/auth/register")
-        .content_type("application/json")
-        .body("{not json")
-        .send()
-        .await;
+    t.post("/auth/register", None, json!({"email": 5})).await.problem(422, "invalid_body");
+    let raw = t.client.post("/auth/register").content_type("application/json").body("{not json").send().await;
     assert_eq!(raw.0.status().as_u16(), 422);
     assert!(t.mailer.sent_to("not-an-email").is_empty());
 }
@@ -92,9 +67,7 @@ async fn known_email_gets_the_same_answer(t: TestApp) {
         json!({"email": email, "password": "another-pass", "profile": {"first_name": "Eve", "last_name": "Mala"}});
     let answer = t.post("/auth/register", None, again).await.expect(202);
     assert_eq!(answer["email"], email.as_str());
-    t.wait_mail(&email, |m| m.subject == "Ya tienes una cuenta en Ally360")
-        .await
-        .expect("notice to the owner");
+    t.wait_mail(&email, |m| m.subject == "Ya tienes una cuenta en Ally360").await.expect("notice to the owner");
     // The original password still works; nothing was overwritten.
     t.login(&email, "secret-pass-1").await;
 }
@@ -103,71 +76,42 @@ async fn verification_link_is_single_use_with_grace(t: TestApp) {
     let email = format!("grace-{}@example.com", unique());
     let token = t.register(&email).await;
     let first = t
-        .call(
-            Method::GET,
-            &format!("/auth/verify-email?token={token}&auto_login=true"),
-            None,
-            &[],
-            None,
-        )
+        .call(Method::GET, &format!("/auth/verify-email?token={token}&auto_login=true"), None, &[], None)
         .await
         .expect(200);
     assert!(first["access_token"].is_string());
     // A mail scanner clicking again within minutes: success, but no second session.
-    let second = t
-        .post("/auth/verify-email", None, json!({"token": token, "auto_login": true}))
-        .await
-        .expect(200);
+    let second = t.post("/auth/verify-email", None, json!({"token": token, "auto_login": true})).await.expect(200);
     assert!(second["access_token"].is_null());
     t.clock.advance(chrono::Duration::minutes(11));
-    t.post("/auth/verify-email", None, json!({"token": token}))
-        .await
-        .problem(400, "token_used");
-    t.post("/auth/verify-email", None, json!({"token": "nonsense"}))
-        .await
-        .problem(400, "invalid_token");
+    t.post("/auth/verify-email", None, json!({"token": token})).await.problem(400, "token_used");
+    t.post("/auth/verify-email", None, json!({"token": "nonsense"})).await.problem(400, "invalid_token");
 }
 
 async fn verification_expires_after_a_day(t: TestApp) {
     let email = format!("late-{}@example.com", unique());
     let token = t.register(&email).await;
-    t.clock
-        .advance(chrono::Duration::hours(24) + chrono::Duration::seconds(1));
-    t.post("/auth/verify-email", None, json!({"token": token}))
-        .await
-        .problem(400, "token_expired");
+    t.clock.advance(chrono::Duration::hours(24) + chrono::Duration::seconds(1));
+    t.post("/auth/verify-email", None, json!({"token": token})).await.problem(400, "token_expired");
 }
 
 async fn resend_is_silent_and_throttled(t: TestApp) {
     let email = format!("resend-{}@example.com", unique());
     let first = t.register(&email).await;
     let unknown = t
-        .post(
-            "/auth/resend-verification",
-            None,
-            json!({"email": format!("nobody-{}@example.com", unique())}),
-        )
+        .post("/auth/resend-verification", None, json!({"email": format!("nobody-{}@example.com", unique())}))
         .await
         .expect(200);
-    let known = t
-        .post("/auth/resend-verification", None, json!({"email": email}))
-        .await
-        .expect(200);
+    let known = t.post("/auth/resend-verification", None, json!({"email": email})).await.expect(200);
     assert_eq!(unknown["message"], known["message"]);
     // Within the first minute no new link is sent.
     t.run_jobs().await;
     assert_eq!(t.mailer.sent_to(&email).len(), 1);
     t.clock.advance(chrono::Duration::seconds(61));
-    t.post("/auth/resend-verification", None, json!({"email": email}))
-        .await
-        .expect(200);
+    t.post("/auth/resend-verification", None, json!({"email": email})).await.expect(200);
     let second = t.emailed_token(&email, "verify-email").await.unwrap();
     assert_ne!(first, second);
     // The new link retired the old one.
-    t.post("/auth/verify-email", None, json!({"token": first}))
-        .await
-        .expect(400);
-    t.post("/auth/verify-email", None, json!({"token": second}))
-        .await
-        .expect(200);
+    t.post("/auth/verify-email", None, json!({"token": first})).await.expect(400);
+    t.post("/auth/verify-email", None, json!({"token": second})).await.expect(200);
 }

@@ -18,10 +18,7 @@ on_every_backend!(
 async fn create_company_makes_owner_and_main_pdv(t: TestApp) {
     let login = t.user(&format!("co-{}@example.com", unique())).await;
     let access = login["access_token"].as_str().unwrap();
-    assert_eq!(
-        t.get("/company/my_companies", Some(access)).await.expect(200),
-        json!([])
-    );
+    assert_eq!(t.get("/company/my_companies", Some(access)).await.expect(200), json!([]));
     let name = format!("Tienda {}", unique());
     let body =
         json!({"name": name, "phone_number": phone(), "nit": nit(), "address": "Cra 7 # 1-2", "uniquePDV": true});
@@ -55,12 +52,8 @@ async fn company_input_is_validated_and_unique(t: TestApp) {
         )
         .await;
     let problem = bad.problem(422, "validation_failed");
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["name", "phone_number", "nit", "quantity_employees"]);
     t.post(
         "/company",
@@ -70,118 +63,53 @@ async fn company_input_is_validated_and_unique(t: TestApp) {
     .await
     .problem(422, "validation_failed");
     let (name, ph, n) = (format!("Única {}", unique()), phone(), nit());
-    t.post(
-        "/company",
-        Some(access),
-        json!({"name": name, "phone_number": ph, "nit": n}),
-    )
-    .await
-    .expect(201);
+    t.post("/company", Some(access), json!({"name": name, "phone_number": ph, "nit": n})).await.expect(201);
     let same_name = t
-        .post(
-            "/company",
-            Some(access),
-            json!({"name": name.to_uppercase(), "phone_number": phone(), "nit": nit()}),
-        )
+        .post("/company", Some(access), json!({"name": name.to_uppercase(), "phone_number": phone(), "nit": nit()}))
         .await;
-    assert_eq!(
-        same_name.problem(409, "company_name_taken")["errors"][0]["field"],
-        "name"
-    );
-    t.post(
-        "/company",
-        Some(access),
-        json!({"name": format!("Otra {}", unique()), "phone_number": ph, "nit": nit()}),
-    )
-    .await
-    .problem(409, "company_phone_taken");
-    t.post(
-        "/company",
-        Some(access),
-        json!({"name": format!("Otra {}", unique()), "phone_number": phone(), "nit": n}),
-    )
-    .await
-    .problem(409, "company_nit_taken");
+    assert_eq!(same_name.problem(409, "company_name_taken")["errors"][0]["field"], "name");
+    t.post("/company", Some(access), json!({"name": format!("Otra {}", unique()), "phone_number": ph, "nit": nit()}))
+        .await
+        .problem(409, "company_phone_taken");
+    t.post("/company", Some(access), json!({"name": format!("Otra {}", unique()), "phone_number": phone(), "nit": n}))
+        .await
+        .problem(409, "company_nit_taken");
     // Nothing half-written: the failed attempts left one company.
-    assert_eq!(
-        t.get("/company/my_companies", Some(access))
-            .await
-            .expect(200)
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(t.get("/company/my_companies", Some(access)).await.expect(200).as_array().unwrap().len(), 1);
     t.post("/company", None, json!({"name": "x"})).await.expect(401);
 }
 
 async fn select_company_and_tenant_context(t: TestApp) {
     let owner = t.owner().await;
-    let ctx = t
-        .post(
-            "/auth/select-company",
-            Some(&owner.access),
-            json!({"company_id": owner.company}),
-        )
-        .await
-        .expect(200);
+    let ctx =
+        t.post("/auth/select-company", Some(&owner.access), json!({"company_id": owner.company})).await.expect(200);
     assert_eq!(ctx["tenant_id"], owner.company.as_str());
     assert_eq!(ctx["user_role"], "owner");
     assert_eq!(ctx["expires_in"], 1800);
     let legacy = t
-        .post(
-            &format!("/company/select-company?company_id={}", owner.company),
-            Some(&owner.access),
-            json!({}),
-        )
+        .post(&format!("/company/select-company?company_id={}", owner.company), Some(&owner.access), json!({}))
         .await
         .expect(200);
     assert_eq!(legacy["tenant_id"], owner.company.as_str());
     // Access token + header works; no tenant at all is 400; a bad header is 400.
     let header = [("X-Company-ID", owner.company.as_str())];
-    t.call(Method::GET, "/company/me", Some(&owner.access), &header, None)
+    t.call(Method::GET, "/company/me", Some(&owner.access), &header, None).await.expect(200);
+    t.get("/company/me", Some(&owner.access)).await.problem(400, "tenant_required");
+    t.call(Method::GET, "/company/me", Some(&owner.access), &[("X-Company-ID", "nope")], None)
         .await
-        .expect(200);
-    t.get("/company/me", Some(&owner.access))
-        .await
-        .problem(400, "tenant_required");
-    t.call(
-        Method::GET,
-        "/company/me",
-        Some(&owner.access),
-        &[("X-Company-ID", "nope")],
-        None,
-    )
-    .await
-    .problem(400, "invalid_company_id");
+        .problem(400, "invalid_company_id");
     // A context token with a different header is 403.
     let other = t.owner().await;
-    t.call(
-        Method::GET,
-        "/company/me",
-        Some(&owner.context),
-        &[("X-Company-ID", other.company.as_str())],
-        None,
-    )
-    .await
-    .problem(403, "tenant_mismatch");
+    t.call(Method::GET, "/company/me", Some(&owner.context), &[("X-Company-ID", other.company.as_str())], None)
+        .await
+        .problem(403, "tenant_mismatch");
     // Not a member: 403, with access token + header or at selection.
-    t.call(
-        Method::GET,
-        "/company/me",
-        Some(&owner.access),
-        &[("X-Company-ID", other.company.as_str())],
-        None,
-    )
-    .await
-    .problem(403, "not_a_member");
-    t.post(
-        "/auth/select-company",
-        Some(&owner.access),
-        json!({"company_id": other.company}),
-    )
-    .await
-    .problem(403, "not_a_member");
+    t.call(Method::GET, "/company/me", Some(&owner.access), &[("X-Company-ID", other.company.as_str())], None)
+        .await
+        .problem(403, "not_a_member");
+    t.post("/auth/select-company", Some(&owner.access), json!({"company_id": other.company}))
+        .await
+        .problem(403, "not_a_member");
     let context = t.get("/auth/context", Some(&owner.context)).await.expect(200);
     assert_eq!(context["tenant_id"], owner.company.as_str());
     assert_eq!(context["user_role"], "owner");
@@ -209,19 +137,10 @@ async fn company_me_patch_and_pdvs(t: TestApp) {
         .await
         .problem(422, "validation_failed");
     let other = t.owner().await;
-    let taken = t.get("/company/me", Some(&other.context)).await.expect(200)["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    t.patch("/company/me", Some(&owner.context), json!({"name": taken}))
-        .await
-        .problem(409, "company_name_taken");
+    let taken = t.get("/company/me", Some(&other.context)).await.expect(200)["name"].as_str().unwrap().to_string();
+    t.patch("/company/me", Some(&owner.context), json!({"name": taken})).await.problem(409, "company_name_taken");
     let by_id = t
-        .patch(
-            &format!("/company/{}", owner.company),
-            Some(&owner.access),
-            json!({"address": "Calle 1"}),
-        )
+        .patch(&format!("/company/{}", owner.company), Some(&owner.access), json!({"address": "Calle 1"}))
         .await
         .expect(200);
     assert_eq!(by_id["address"], "Calle 1");
@@ -233,20 +152,12 @@ async fn company_me_patch_and_pdvs(t: TestApp) {
 async fn patch_by_id_answers_404_for_foreign_companies(t: TestApp) {
     let owner = t.owner().await;
     let other = t.owner().await;
-    t.patch(
-        &format!("/company/{}", other.company),
-        Some(&owner.access),
-        json!({"address": "x"}),
-    )
-    .await
-    .problem(404, "not_found");
-    t.patch(
-        &format!("/company/{}", other.company),
-        Some(&owner.context),
-        json!({"address": "x"}),
-    )
-    .await
-    .problem(404, "not_found");
+    t.patch(&format!("/company/{}", other.company), Some(&owner.access), json!({"address": "x"}))
+        .await
+        .problem(404, "not_found");
+    t.patch(&format!("/company/{}", other.company), Some(&owner.context), json!({"address": "x"}))
+        .await
+        .problem(404, "not_found");
     let after = t.get("/company/me", Some(&other.context)).await.expect(200);
     assert!(after["address"].is_null());
 }
@@ -254,37 +165,18 @@ async fn patch_by_id_answers_404_for_foreign_companies(t: TestApp) {
 async fn viewer_cannot_write_or_read_pdvs(t: TestApp) {
     let owner = t.owner().await;
     let email = format!("viewer-{}@example.com", unique());
-    t.post(
-        "/auth/invite-user",
-        Some(&owner.context),
-        json!({"email": email, "role": "viewer"}),
-    )
-    .await
-    .expect(200);
+    t.post("/auth/invite-user", Some(&owner.context), json!({"email": email, "role": "viewer"})).await.expect(200);
     let token = t.emailed_token(&email, "accept-invitation").await.unwrap();
     let profile = json!({"first_name": "Vera", "last_name": "Vista"});
-    t.post(
-        "/auth/accept-invitation",
-        None,
-        json!({"token": token, "password": "viewer-pass-1", "profile": profile}),
-    )
-    .await
-    .expect(200);
+    t.post("/auth/accept-invitation", None, json!({"token": token, "password": "viewer-pass-1", "profile": profile}))
+        .await
+        .expect(200);
     let login = t.login(&email, "viewer-pass-1").await;
     let ctx = t.select(login["access_token"].as_str().unwrap(), &owner.company).await;
-    assert_eq!(
-        t.get("/company/me", Some(&ctx)).await.expect(200)["user_role"],
-        "viewer"
-    );
-    t.patch("/company/me", Some(&ctx), json!({"description": "hack"}))
-        .await
-        .problem(403, "insufficient_role");
-    t.get("/company/pdvs", Some(&ctx))
-        .await
-        .problem(403, "insufficient_role");
-    t.get("/auth/company/users", Some(&ctx))
-        .await
-        .problem(403, "insufficient_role");
+    assert_eq!(t.get("/company/me", Some(&ctx)).await.expect(200)["user_role"], "viewer");
+    t.patch("/company/me", Some(&ctx), json!({"description": "hack"})).await.problem(403, "insufficient_role");
+    t.get("/company/pdvs", Some(&ctx)).await.problem(403, "insufficient_role");
+    t.get("/auth/company/users", Some(&ctx)).await.problem(403, "insufficient_role");
 }
 
 async fn system_endpoints_and_headers(t: TestApp) {
@@ -297,22 +189,14 @@ async fn system_endpoints_and_headers(t: TestApp) {
     assert_eq!(t.get("/health", None).await.expect(200)["status"], "healthy");
     let ready = t.get("/ready", None).await.expect(200);
     assert_eq!(
-        (
-            ready["status"].as_str(),
-            ready["database"].as_str(),
-            ready["cache"].as_str()
-        ),
+        (ready["status"].as_str(), ready["database"].as_str(), ready["cache"].as_str()),
         (Some("ready"), Some("up"), Some("up"))
     );
-    let echoed = t
-        .call(Method::GET, "/health", None, &[("X-Request-ID", "abc-123")], None)
-        .await;
+    let echoed = t.call(Method::GET, "/health", None, &[("X-Request-ID", "abc-123")], None).await;
     assert_eq!(echoed.headers.get("x-request-id").unwrap(), "abc-123");
     t.get("/no/such/route", None).await.problem(404, "route_not_found");
     let big = "x".repeat(70 * 1024);
-    t.post("/auth/register", None, json!({"email": big}))
-        .await
-        .problem(413, "payload_too_large");
+    t.post("/auth/register", None, json!({"email": big})).await.problem(413, "payload_too_large");
     let cors = t
         .call(
             Method::OPTIONS,
@@ -322,19 +206,13 @@ async fn system_endpoints_and_headers(t: TestApp) {
             None,
         )
         .await;
-    assert_eq!(
-        cors.headers.get("access-control-allow-origin").unwrap(),
-        "http://app.test"
-    );
+    assert_eq!(cors.headers.get("access-control-allow-origin").unwrap(), "http://app.test");
     let evil = t
         .call(
             Method::OPTIONS,
             "/auth/login",
             None,
-            &[
-                ("Origin", "http://evil.test"),
-                ("Access-Control-Request-Method", "POST"),
-            ],
+            &[("Origin", "http://evil.test"), ("Access-Control-Request-Method", "POST")],
             None,
         )
         .await;
@@ -343,11 +221,6 @@ async fn system_endpoints_and_headers(t: TestApp) {
     assert_eq!(docs.0.status().as_u16(), 200);
     let spec = t.get("/openapi.json", None).await.expect(200);
     assert!(spec["paths"]["/auth/login"].is_object());
-    let gz = t
-        .client
-        .get("/openapi.json")
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await;
+    let gz = t.client.get("/openapi.json").header("Accept-Encoding", "gzip").send().await;
     assert_eq!(gz.0.headers().get("content-encoding").unwrap(), "gzip");
 }

@@ -13,13 +13,7 @@ async fn tenants_never_see_each_other(t: TestApp) {
     let b = t.owner().await;
     // B has a member and a pending invitation.
     let b_member_email = format!("b-member-{}@example.com", unique());
-    t.post(
-        "/auth/invite-user",
-        Some(&b.context),
-        json!({"email": b_member_email, "role": "seller"}),
-    )
-    .await
-    .expect(200);
+    t.post("/auth/invite-user", Some(&b.context), json!({"email": b_member_email, "role": "seller"})).await.expect(200);
     let token = t.emailed_token(&b_member_email, "accept-invitation").await.unwrap();
     let joined = t.post("/auth/accept-invitation", None, json!({"token": token, "password": "member-pass-1", "profile": {"first_name": "Beto", "last_name": "Bravo"}})).await.expect(200);
     let b_member = joined["user_id"].as_str().unwrap();
@@ -30,90 +24,43 @@ async fn tenants_never_see_each_other(t: TestApp) {
     )
     .await
     .expect(200);
-    let b_invitation = t.get("/auth/invitations", Some(&b.context)).await.expect(200)[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b_owner = t.get("/auth/me", Some(&b.context)).await.expect(200)["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let b_invitation =
+        t.get("/auth/invitations", Some(&b.context)).await.expect(200)[0]["id"].as_str().unwrap().to_string();
+    let b_owner = t.get("/auth/me", Some(&b.context)).await.expect(200)["id"].as_str().unwrap().to_string();
 
     // Records of B through A's context: 404.
-    t.delete(&format!("/auth/invitations/{b_invitation}"), Some(&a.context))
-        .await
-        .problem(404, "not_found");
+    t.delete(&format!("/auth/invitations/{b_invitation}"), Some(&a.context)).await.problem(404, "not_found");
     for user in [b_member, b_owner.as_str()] {
-        t.patch(
-            &format!("/auth/company/users/{user}/role"),
-            Some(&a.context),
-            json!({"role": "viewer"}),
-        )
-        .await
-        .problem(404, "not_found");
-        t.delete(&format!("/auth/company/users/{user}"), Some(&a.context))
+        t.patch(&format!("/auth/company/users/{user}/role"), Some(&a.context), json!({"role": "viewer"}))
             .await
             .problem(404, "not_found");
+        t.delete(&format!("/auth/company/users/{user}"), Some(&a.context)).await.problem(404, "not_found");
     }
-    t.patch(
-        &format!("/company/{}", b.company),
-        Some(&a.context),
-        json!({"name": "Robada"}),
-    )
-    .await
-    .problem(404, "not_found");
-    t.patch(
-        &format!("/company/{}", b.company),
-        Some(&a.access),
-        json!({"name": "Robada"}),
-    )
-    .await
-    .problem(404, "not_found");
+    t.patch(&format!("/company/{}", b.company), Some(&a.context), json!({"name": "Robada"}))
+        .await
+        .problem(404, "not_found");
+    t.patch(&format!("/company/{}", b.company), Some(&a.access), json!({"name": "Robada"}))
+        .await
+        .problem(404, "not_found");
 
     // Selecting B is refused; a context token of A naming B is refused.
-    t.post(
-        "/auth/select-company",
-        Some(&a.access),
-        json!({"company_id": b.company}),
-    )
-    .await
-    .problem(403, "not_a_member");
-    for path in [
-        "/company/me",
-        "/company/pdvs",
-        "/auth/company/users",
-        "/auth/invitations",
-    ] {
-        t.call(
-            Method::GET,
-            path,
-            Some(&a.access),
-            &[("X-Company-ID", b.company.as_str())],
-            None,
-        )
+    t.post("/auth/select-company", Some(&a.access), json!({"company_id": b.company}))
         .await
         .problem(403, "not_a_member");
-        t.call(
-            Method::GET,
-            path,
-            Some(&a.context),
-            &[("X-Company-ID", b.company.as_str())],
-            None,
-        )
-        .await
-        .problem(403, "tenant_mismatch");
+    for path in ["/company/me", "/company/pdvs", "/auth/company/users", "/auth/invitations"] {
+        t.call(Method::GET, path, Some(&a.access), &[("X-Company-ID", b.company.as_str())], None)
+            .await
+            .problem(403, "not_a_member");
+        t.call(Method::GET, path, Some(&a.context), &[("X-Company-ID", b.company.as_str())], None)
+            .await
+            .problem(403, "tenant_mismatch");
     }
 
     // A's lists hold only A's data.
     let users = t.get("/auth/company/users", Some(&a.context)).await.expect(200);
     assert_eq!(users["total"], 1);
     assert_eq!(users["users"][0]["email"], a.email.as_str());
-    assert_eq!(
-        t.get("/auth/invitations?status=all", Some(&a.context))
-            .await
-            .expect(200),
-        json!([])
-    );
+    assert_eq!(t.get("/auth/invitations?status=all", Some(&a.context)).await.expect(200), json!([]));
     let pdvs = t.get("/company/pdvs", Some(&a.context)).await.expect(200);
     let b_pdvs = t.get("/company/pdvs", Some(&b.context)).await.expect(200);
     assert_eq!(pdvs["total"], 1);
@@ -122,17 +69,6 @@ async fn tenants_never_see_each_other(t: TestApp) {
     // B is untouched.
     let b_me = t.get("/company/me", Some(&b.context)).await.expect(200);
     assert_ne!(b_me["name"], "Robada");
-    assert_eq!(
-        t.get("/auth/invitations", Some(&b.context))
-            .await
-            .expect(200)
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert_eq!(
-        t.get("/auth/company/users", Some(&b.context)).await.expect(200)["total"],
-        2
-    );
+    assert_eq!(t.get("/auth/invitations", Some(&b.context)).await.expect(200).as_array().unwrap().len(), 1);
+    assert_eq!(t.get("/auth/company/users", Some(&b.context)).await.expect(200)["total"], 2);
 }

@@ -12,5 +12,6 @@ mod harness;
 mod isolation;
 mod openapi;
 mod ports_contract;
+mod redis;
 mod rls;
 mod store_contract;

@@ -23,15 +23,9 @@ fn every_operation_has_an_id_and_a_tag() {
     let mut ids = std::collections::HashSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let id = op["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
             assert!(ids.insert(id.to_string()), "duplicate operationId {id}");
-            assert_eq!(
-                op["tags"].as_array().map(Vec::len),
-                Some(1),
-                "{method} {path} needs one tag"
-            );
+            assert_eq!(op["tags"].as_array().map(Vec::len), Some(1), "{method} {path} needs one tag");
         }
     }
     assert!(spec["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer");

@@ -51,50 +51,24 @@ pub async fn rate_limiter_suite(limiter: &dyn RateLimiter) {
     let refused = limiter.check(&key, 3, window).await.unwrap();
     assert!(!refused.allowed);
     assert!(refused.retry_after > Duration::ZERO && refused.retry_after <= window);
-    assert!(
-        limiter.check(&format!("{key}:other"), 3, window).await.unwrap().allowed,
-        "keys are independent"
-    );
+    assert!(limiter.check(&format!("{key}:other"), 3, window).await.unwrap().allowed, "keys are independent");
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert!(
-        limiter.check(&key, 3, window).await.unwrap().allowed,
-        "the window slides"
-    );
+    assert!(limiter.check(&key, 3, window).await.unwrap().allowed, "the window slides");
 }
 
 fn job(to: &str) -> Job {
-    let email = Email {
-        to: to.into(),
-        subject: "s".into(),
-        html: "<p>h</p>".into(),
-        text: "h".into(),
-    };
-    Job {
-        id: JobId::new(),
-        task: Task::SendEmail(email),
-        created_at: Utc::now(),
-    }
+    let email = Email { to: to.into(), subject: "s".into(), html: "<p>h</p>".into(), text: "h".into() };
+    Job { id: JobId::new(), task: Task::SendEmail(email), created_at: Utc::now() }
 }
 
 pub async fn queue_suite(queue: &dyn JobQueue, max_attempts: u32) {
     let j = job("a@b.co");
     queue.push(&j).await.unwrap();
-    let d = queue
-        .pull("c1", Duration::from_secs(1))
-        .await
-        .unwrap()
-        .expect("delivered");
+    let d = queue.pull("c1", Duration::from_secs(1)).await.unwrap().expect("delivered");
     assert_eq!((d.job.clone(), d.attempt), (j.clone(), 1));
-    assert!(
-        queue.pull("c2", Duration::ZERO).await.unwrap().is_none(),
-        "in flight jobs are invisible"
-    );
+    assert!(queue.pull("c2", Duration::ZERO).await.unwrap().is_none(), "in flight jobs are invisible");
     queue.retry(&d, Duration::ZERO, "boom").await.unwrap();
-    let again = queue
-        .pull("c2", Duration::from_secs(1))
-        .await
-        .unwrap()
-        .expect("redelivered");
+    let again = queue.pull("c2", Duration::from_secs(1)).await.unwrap().expect("redelivered");
     assert_eq!((again.job.id, again.attempt), (j.id, 2));
     queue.ack(&again).await.unwrap();
     assert!(queue.pull("c1", Duration::ZERO).await.unwrap().is_none());
@@ -102,11 +76,7 @@ pub async fn queue_suite(queue: &dyn JobQueue, max_attempts: u32) {
     let doomed = job("dead@b.co");
     queue.push(&doomed).await.unwrap();
     for _ in 0..max_attempts {
-        let d = queue
-            .pull("c1", Duration::from_secs(1))
-            .await
-            .unwrap()
-            .expect("delivered");
+        let d = queue.pull("c1", Duration::from_secs(1)).await.unwrap().expect("delivered");
         queue.retry(&d, Duration::ZERO, "boom").await.unwrap();
     }
     assert!(queue.pull("c1", Duration::ZERO).await.unwrap().is_none());
@@ -133,33 +103,15 @@ pub async fn hasher_suite(hasher: &dyn PasswordHasher) {
 pub async fn object_store_suite(store: &MemoryObjectStore) {
     let key = format!("t/{}/avatars/a.png", uuid::Uuid::now_v7());
     assert_eq!(store.stat(&key).await.unwrap(), None);
-    let put = store
-        .presign_put(&key, "image/png", Duration::from_secs(60))
-        .await
-        .unwrap();
+    let put = store.presign_put(&key, "image/png", Duration::from_secs(60)).await.unwrap();
     assert_eq!(put.method, "PUT");
     let query = put.url.split('?').nth(1).unwrap();
-    let param = |name: &str| {
-        query
-            .split('&')
-            .find_map(|p| p.strip_prefix(&format!("{name}=")))
-            .unwrap()
-            .to_string()
-    };
+    let param = |name: &str| query.split('&').find_map(|p| p.strip_prefix(&format!("{name}="))).unwrap().to_string();
     let expires: i64 = param("expires").parse().unwrap();
     assert!(store.check_url("PUT", &key, expires, "image/png", &param("sig")));
-    assert!(
-        !store.check_url("PUT", &key, expires, "image/png", "00"),
-        "tampered signature"
-    );
-    assert!(
-        !store.check_url("GET", &key, expires, "image/png", &param("sig")),
-        "other method"
-    );
-    assert!(
-        !store.check_url("PUT", &key, Utc::now().timestamp() - 1, "image/png", &param("sig")),
-        "expired"
-    );
+    assert!(!store.check_url("PUT", &key, expires, "image/png", "00"), "tampered signature");
+    assert!(!store.check_url("GET", &key, expires, "image/png", &param("sig")), "other method");
+    assert!(!store.check_url("PUT", &key, Utc::now().timestamp() - 1, "image/png", &param("sig")), "expired");
     store.put(&key, vec![1, 2, 3], Some("image/png".into()));
     let info = store.stat(&key).await.unwrap().unwrap();
     assert_eq!((info.size, info.content_type.as_deref()), (3, Some("image/png")));
@@ -196,12 +148,7 @@ async fn memory_object_store_contract() {
 #[tokio::test]
 async fn log_mailer_keeps_what_it_sends() {
     let mailer = LogMailer::new();
-    let email = Email {
-        to: "a@b.co".into(),
-        subject: "Hola".into(),
-        html: "<p>x</p>".into(),
-        text: "x".into(),
-    };
+    let email = Email { to: "a@b.co".into(), subject: "Hola".into(), html: "<p>x</p>".into(), text: "x".into() };
     mailer.send(&email).await.unwrap();
     assert_eq!(mailer.sent_to("a@b.co"), vec![email]);
     assert!(mailer.sent_to("c@d.co").is_empty());

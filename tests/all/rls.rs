@@ -33,28 +33,15 @@ async fn service_role_without_tenant_reads_nothing() {
         .fetch_one(&pool)
         .await
         .unwrap();
-        assert!(
-            flags.get::<bool, _>(0) && flags.get::<bool, _>(1),
-            "{table} must ENABLE and FORCE row level security"
-        );
+        assert!(flags.get::<bool, _>(0) && flags.get::<bool, _>(1), "{table} must ENABLE and FORCE row level security");
         let sql = format!("SELECT count(*) FROM {table}");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap();
         assert_eq!(n, 0, "{table} leaks rows without app.tenant_id");
     }
     // Bound to one tenant, only its rows are visible, and rows of another tenant cannot be written.
     let mut tx = pool.begin().await.unwrap();
-    sqlx::query("SELECT set_config('app.tenant_id', $1, true)")
-        .bind(&a.company)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let own: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM pdvs")
-        .fetch_all(&mut *tx)
-        .await
-        .unwrap();
+    sqlx::query("SELECT set_config('app.tenant_id', $1, true)").bind(&a.company).execute(&mut *tx).await.unwrap();
+    let own: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT tenant_id FROM pdvs").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(own, vec![a.company.parse::<uuid::Uuid>().unwrap()]);
     let other = sqlx::query("INSERT INTO pdvs (tenant_id, id, name) VALUES ($1, $2, 'Intrusa')")
         .bind(uuid::Uuid::now_v7())

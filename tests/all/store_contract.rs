@@ -54,9 +54,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     let kept = user(&format!("kept-{}@example.com", unique()));
     let dropped = user(&format!("dropped-{}@example.com", unique()));
     let k = kept.clone();
-    in_global(&*store, move |tx| Box::pin(async move { tx.users().insert(&k).await }))
-        .await
-        .unwrap();
+    in_global(&*store, move |tx| Box::pin(async move { tx.users().insert(&k).await })).await.unwrap();
     let d = dropped.clone();
     let failed: CoreResult<()> = in_global(&*store, move |tx| {
         Box::pin(async move {
@@ -67,39 +65,18 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     .await;
     assert!(failed.is_err());
     let (a, b) = (kept.id, dropped.id);
-    let found = in_global(&*store, move |tx| {
-        Box::pin(async move { tx.users().by_ids(&[a, b]).await })
-    })
-    .await
-    .unwrap();
+    let found = in_global(&*store, move |tx| Box::pin(async move { tx.users().by_ids(&[a, b]).await })).await.unwrap();
     assert_eq!(found.iter().map(|u| u.id).collect::<Vec<_>>(), vec![kept.id]);
     assert_eq!(found[0], kept);
 
     // Unique email.
     let twin = user(&kept.email);
-    let clash = in_global(&*store, move |tx| {
-        Box::pin(async move { tx.users().insert(&twin).await })
-    })
-    .await;
-    assert!(
-        matches!(
-            clash,
-            Err(CoreError::Conflict {
-                code: "email_taken",
-                ..
-            })
-        ),
-        "{clash:?}"
-    );
+    let clash = in_global(&*store, move |tx| Box::pin(async move { tx.users().insert(&twin).await })).await;
+    assert!(matches!(clash, Err(CoreError::Conflict { code: "email_taken", .. })), "{clash:?}");
 
     // A refresh token is used once, however many race for it.
     let now = Utc::now();
-    let session = Session {
-        id: SessionId::new(),
-        user_id: kept.id,
-        created_at: now,
-        revoked_at: None,
-    };
+    let session = Session { id: SessionId::new(), user_id: kept.id, created_at: now, revoked_at: None };
     let token = RefreshToken {
         id: RefreshTokenId::new(),
         session_id: session.id,
@@ -122,11 +99,9 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
         let store = store.clone();
         let id = token.id;
         tokio::spawn(async move {
-            in_global(&*store, move |tx| {
-                Box::pin(async move { tx.credentials().use_refresh(id, Utc::now()).await })
-            })
-            .await
-            .unwrap()
+            in_global(&*store, move |tx| Box::pin(async move { tx.credentials().use_refresh(id, Utc::now()).await }))
+                .await
+                .unwrap()
         })
     });
     let wins = futures_count(racers).await;
@@ -165,13 +140,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
             Box::new(move |tx| Box::pin(async move { tx.pdvs().insert(&dup).await.map(|_| Box::new(()) as _) })),
         )
         .await;
-    assert!(matches!(
-        clash,
-        Err(CoreError::Conflict {
-            code: "pdv_name_taken",
-            ..
-        })
-    ));
+    assert!(matches!(clash, Err(CoreError::Conflict { code: "pdv_name_taken", .. })));
     let mut second_main = pdv("Otra principal");
     second_main.is_main = true;
     let clash = store
@@ -182,13 +151,7 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
             }),
         )
         .await;
-    assert!(matches!(
-        clash,
-        Err(CoreError::Conflict {
-            code: "main_pdv_exists",
-            ..
-        })
-    ));
+    assert!(matches!(clash, Err(CoreError::Conflict { code: "main_pdv_exists", .. })));
 }
 
 async fn futures_count(handles: impl Iterator<Item = tokio::task::JoinHandle<bool>>) -> usize {
@@ -205,13 +168,7 @@ async fn futures_count(handles: impl Iterator<Item = tokio::task::JoinHandle<boo
 async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
     let owner = t.owner().await;
     let email = format!("co-owner-{}@example.com", unique());
-    t.post(
-        "/auth/invite-user",
-        Some(&owner.context),
-        json!({"email": email, "role": "owner"}),
-    )
-    .await
-    .expect(200);
+    t.post("/auth/invite-user", Some(&owner.context), json!({"email": email, "role": "owner"})).await.expect(200);
     let token = t.emailed_token(&email, "accept-invitation").await.unwrap();
     let accepted = t
         .post("/auth/accept-invitation", None, json!({"token": token, "password": "member-pass-1", "profile": {"first_name": "Otra", "last_name": "Dueña"}}))
@@ -219,15 +176,9 @@ async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
         .expect(200);
     let second = t.login(&email, "member-pass-1").await;
     let second_ctx = t.select(second["access_token"].as_str().unwrap(), &owner.company).await;
-    let first_id = t.get("/auth/me", Some(&owner.context)).await.expect(200)["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first_id = t.get("/auth/me", Some(&owner.context)).await.expect(200)["id"].as_str().unwrap().to_string();
     let second_id = accepted["user_id"].as_str().unwrap().to_string();
-    let (p1, p2) = (
-        format!("/auth/company/users/{second_id}/role"),
-        format!("/auth/company/users/{first_id}/role"),
-    );
+    let (p1, p2) = (format!("/auth/company/users/{second_id}/role"), format!("/auth/company/users/{first_id}/role"));
     let (r1, r2) = tokio::join!(
         t.patch(&p1, Some(&owner.context), json!({"role": "admin"})),
         t.patch(&p2, Some(&second_ctx), json!({"role": "admin"}))
@@ -240,12 +191,7 @@ async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
     } else {
         t.get("/auth/company/users", Some(&second_ctx)).await.expect(200)
     };
-    let owners = users["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["role"] == "owner")
-        .count();
+    let owners = users["users"].as_array().unwrap().iter().filter(|u| u["role"] == "owner").count();
     assert_eq!(owners, 1);
 }
 

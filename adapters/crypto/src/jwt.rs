@@ -122,11 +122,7 @@ mod tests {
         parts[1] = &forged;
         assert!(issuer.verify(&parts.join("."), now).is_err());
         // alg none.
-        let none = format!(
-            "{}.{}.",
-            URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
-            token.split('.').nth(1).unwrap()
-        );
+        let none = format!("{}.{}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#), token.split('.').nth(1).unwrap());
         assert!(issuer.verify(&none, now).is_err());
     }
 

@@ -16,16 +16,12 @@ pub struct Argon2Hasher {
 impl Argon2Hasher {
     /// The OWASP-recommended parameters (19 MiB, 2 passes, 1 lane).
     pub fn new() -> Self {
-        Self {
-            params: Params::new(19 * 1024, 2, 1, None).unwrap_or_default(),
-        }
+        Self { params: Params::new(19 * 1024, 2, 1, None).unwrap_or_default() }
     }
 
     /// Cheap parameters for tests only (the algorithm is the same).
     pub fn for_tests() -> Self {
-        Self {
-            params: Params::new(1024, 1, 1, None).unwrap_or_default(),
-        }
+        Self { params: Params::new(1024, 1, 1, None).unwrap_or_default() }
     }
 }
 

@@ -22,10 +22,7 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Principal> 
             "application state missing",
         ))
     })?;
-    app.identity
-        .authenticate(&bearer.token)
-        .await
-        .map_err(|e| ApiError::from(e).into())
+    app.identity.authenticate(&bearer.token).await.map_err(|e| ApiError::from(e).into())
 }
 
 /// The company named by the `X-Company-ID` header, if any (400 when it is not a UUID).

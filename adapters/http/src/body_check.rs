@@ -20,9 +20,7 @@ pub struct Mismatch {
 impl BodySchemas {
     /// From the JSON OpenAPI document.
     pub fn new(spec_json: &str) -> Self {
-        Self {
-            spec: serde_json::from_str(spec_json).unwrap_or(Value::Null),
-        }
+        Self { spec: serde_json::from_str(spec_json).unwrap_or(Value::Null) }
     }
 
     /// The first field of `body` that does not fit the schema of `method path`, if any.
@@ -34,9 +32,7 @@ impl BodySchemas {
                 message: "the body is not valid JSON".into(),
             });
         };
-        let schema = self
-            .operation(method, path)?
-            .pointer("/requestBody/content/application~1json/schema")?;
+        let schema = self.operation(method, path)?.pointer("/requestBody/content/application~1json/schema")?;
         self.check(schema, &value, "")
     }
 
@@ -45,10 +41,7 @@ impl BodySchemas {
         self.spec["paths"].as_object()?.iter().find_map(|(template, item)| {
             let parts: Vec<&str> = template.trim_end_matches('/').split('/').collect();
             let same = parts.len() == wanted.len()
-                && parts
-                    .iter()
-                    .zip(&wanted)
-                    .all(|(t, w)| t == w || (t.starts_with('{') && t.ends_with('}')));
+                && parts.iter().zip(&wanted).all(|(t, w)| t == w || (t.starts_with('{') && t.ends_with('}')));
             same.then(|| item.get(method.to_lowercase())).flatten()
         })
     }
@@ -56,11 +49,7 @@ impl BodySchemas {
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         match schema.get("$ref").and_then(Value::as_str) {
             Some(r) => self.spec.pointer(&r.replacen("#/", "/", 1)).unwrap_or(schema),
-            None => schema
-                .get("allOf")
-                .and_then(|a| a.get(0))
-                .map(|s| self.resolve(s))
-                .unwrap_or(schema),
+            None => schema.get("allOf").and_then(|a| a.get(0)).map(|s| self.resolve(s)).unwrap_or(schema),
         }
     }
 
@@ -80,14 +69,11 @@ impl BodySchemas {
                 at.to_string()
             }
         };
-        let expected = schema
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(if schema.get("properties").is_some() {
-                "object"
-            } else {
-                ""
-            });
+        let expected = schema.get("type").and_then(Value::as_str).unwrap_or(if schema.get("properties").is_some() {
+            "object"
+        } else {
+            ""
+        });
         let fits = match (expected, value) {
             (_, Value::Null) => true,
             ("string", v) => v.is_string(),
@@ -100,36 +86,20 @@ impl BodySchemas {
         };
         if !fits {
             let message = format!("must be of type {expected}");
-            return Some(Mismatch {
-                field: here(),
-                code: "invalid_type",
-                message,
-            });
+            return Some(Mismatch { field: here(), code: "invalid_type", message });
         }
         if schema.get("format").and_then(Value::as_str) == Some("uuid") {
             if let Some(s) = value.as_str() {
                 if uuid::Uuid::parse_str(s).is_err() {
-                    return Some(Mismatch {
-                        field: here(),
-                        code: "invalid_format",
-                        message: "must be a UUID".into(),
-                    });
+                    return Some(Mismatch { field: here(), code: "invalid_format", message: "must be a UUID".into() });
                 }
             }
         }
         if let (Some(props), Some(obj)) = (schema.get("properties").and_then(Value::as_object), value.as_object()) {
-            let required = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let required = schema.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
             for name in required.iter().filter_map(Value::as_str) {
                 if obj.get(name).is_none_or(Value::is_null) {
-                    return Some(Mismatch {
-                        field: field(name),
-                        code: "missing",
-                        message: "is required".into(),
-                    });
+                    return Some(Mismatch { field: field(name), code: "missing", message: "is required".into() });
                 }
             }
             for (name, prop) in props {
@@ -162,33 +132,15 @@ mod tests {
             "components":{"schemas":{"R":{"type":"object","required":["email","profile"],"properties":{"email":{"type":"string"},
             "profile":{"$ref":"#/components/schemas/P"}}},"P":{"type":"object","required":["first_name"],"properties":{"first_name":{"type":"string"},"age":{"type":"integer"}}}}}}"##;
         let s = BodySchemas::new(spec);
-        let m = s
-            .explain("POST", "/auth/register", br#"{"profile":{"first_name":"A"}}"#)
-            .unwrap();
+        let m = s.explain("POST", "/auth/register", br#"{"profile":{"first_name":"A"}}"#).unwrap();
         assert_eq!((m.field.as_str(), m.code), ("email", "missing"));
-        let m = s
-            .explain("POST", "/auth/register", br#"{"email":"a","profile":{"first_name":1}}"#)
-            .unwrap();
+        let m = s.explain("POST", "/auth/register", br#"{"email":"a","profile":{"first_name":1}}"#).unwrap();
         assert_eq!((m.field.as_str(), m.code), ("profile.first_name", "invalid_type"));
-        let m = s
-            .explain(
-                "POST",
-                "/auth/register",
-                br#"{"email":"a","profile":{"first_name":"A","age":"x"}}"#,
-            )
-            .unwrap();
+        let m =
+            s.explain("POST", "/auth/register", br#"{"email":"a","profile":{"first_name":"A","age":"x"}}"#).unwrap();
         assert_eq!(m.field, "profile.age");
-        assert!(s
-            .explain(
-                "POST",
-                "/auth/register",
-                br#"{"email":"a","profile":{"first_name":"A"}}"#
-            )
-            .is_none());
-        assert_eq!(
-            s.explain("POST", "/auth/register", b"{oops").unwrap().code,
-            "invalid_json"
-        );
+        assert!(s.explain("POST", "/auth/register", br#"{"email":"a","profile":{"first_name":"A"}}"#).is_none());
+        assert_eq!(s.explain("POST", "/auth/register", b"{oops").unwrap().code, "invalid_json");
         let m = s.explain("POST", "/x/123", br#"{"id":"nope"}"#).unwrap();
         assert_eq!((m.field.as_str(), m.code), ("id", "invalid_format"));
     }

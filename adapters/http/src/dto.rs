@@ -16,9 +16,7 @@ pub struct MessageOut {
 
 impl MessageOut {
     pub fn new(message: &str) -> Self {
-        Self {
-            message: message.into(),
-        }
+        Self { message: message.into() }
     }
 }
 

@@ -32,28 +32,19 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self {
-            cors_origins: Vec::new(),
-            max_body_bytes: 1024 * 1024,
-            docs: true,
-        }
+        Self { cors_origins: Vec::new(), max_body_bytes: 1024 * 1024, docs: true }
     }
 }
 
 /// The whole HTTP application over `app`.
 pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'static> {
     let api = service(&app);
-    let mut route = Route::new()
-        .at("/openapi.json", api.spec_endpoint())
-        .at("/openapi.yaml", api.spec_endpoint_yaml());
+    let mut route = Route::new().at("/openapi.json", api.spec_endpoint()).at("/openapi.yaml", api.spec_endpoint_yaml());
     if config.docs {
         route = route.nest("/docs", api.swagger_ui());
     }
     let route = route.nest("/", api);
-    let cors = config
-        .cors_origins
-        .iter()
-        .fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()));
+    let cors = config.cors_origins.iter().fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()));
     let max_body = config.max_body_bytes;
     let schemas = std::sync::Arc::new(body_check::BodySchemas::new(&service(&app).spec()));
     let metrics = app.metrics.clone();

@@ -68,20 +68,13 @@ pub async fn around<E: Endpoint>(
         let elapsed = started.elapsed();
         let status = resp.status().as_u16().to_string();
         let route = route_label(&path);
-        metrics.incr(
-            "http_requests_total",
-            &[("method", &method), ("route", &route), ("status", &status)],
-        );
+        metrics.incr("http_requests_total", &[("method", &method), ("route", &route), ("status", &status)]);
         metrics.observe(
             "http_request_duration_seconds",
             &[("method", &method), ("route", &route)],
             elapsed.as_secs_f64(),
         );
-        tracing::info!(
-            status = resp.status().as_u16(),
-            ms = elapsed.as_millis() as u64,
-            "request done"
-        );
+        tracing::info!(status = resp.status().as_u16(), ms = elapsed.as_millis() as u64, "request done");
         Ok(resp)
     }
     .instrument(span)
@@ -109,17 +102,9 @@ fn route_label(path: &str) -> String {
 async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Response> {
     let too_large = || {
         let detail = format!("the request body exceeds {max} bytes");
-        problem_response(&Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            detail,
-        ))
+        problem_response(&Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", detail))
     };
-    if req
-        .header("content-length")
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|len| len > max)
-    {
+    if req.header("content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|len| len > max) {
         return Err(too_large());
     }
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -134,10 +119,6 @@ async fn read_body(req: &mut Request, max: usize) -> Result<Vec<u8>, Response> {
 fn invalid_body(m: crate::body_check::Mismatch) -> Response {
     let detail = format!("{}: {}", m.field, m.message);
     let mut problem = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", detail);
-    problem.errors = vec![FieldProblem {
-        field: m.field,
-        code: m.code.into(),
-        message: m.message,
-    }];
+    problem.errors = vec![FieldProblem { field: m.field, code: m.code.into(), message: m.message }];
     problem_response(&problem)
 }

@@ -51,14 +51,8 @@ impl Problem {
     }
 
     fn with_fields(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors = errors
-            .into_iter()
-            .map(|e| FieldProblem {
-                field: e.field,
-                code: e.code,
-                message: e.message,
-            })
-            .collect();
+        self.errors =
+            errors.into_iter().map(|e| FieldProblem { field: e.field, code: e.code, message: e.message }).collect();
         self
     }
 }
@@ -151,21 +145,13 @@ impl From<CoreError> for ApiError {
                 }
             }
             CoreError::Validation(errors) => {
-                let detail = errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let detail =
+                    errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", detail).with_fields(errors)
             }
             CoreError::Forbidden { code, message } => Problem::new(StatusCode::FORBIDDEN, code, message),
             CoreError::Unauthorized { code, message } => Problem::new(StatusCode::UNAUTHORIZED, code, message),
-            CoreError::LimitExceeded {
-                code,
-                message,
-                limit,
-                retry_after_secs,
-            } => {
+            CoreError::LimitExceeded { code, message, limit, retry_after_secs } => {
                 let p = Json(Problem::new(StatusCode::TOO_MANY_REQUESTS, code, message));
                 return Self::TooManyRequests(p, retry_after_secs, limit, 0, retry_after_secs);
             }
@@ -179,11 +165,7 @@ impl From<CoreError> for ApiError {
             }
             CoreError::Internal(message) => {
                 tracing::error!(%message, "internal error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal_error",
-                    "an unexpected error occurred",
-                )
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred")
             }
         };
         Self::from_problem(p)
@@ -202,28 +184,17 @@ pub fn error_response(err: poem::Error) -> Response {
     }
     let status = err.status();
     let problem = if let Some(e) = err.downcast_ref::<ParseParamError>() {
-        let p = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_parameter",
-            format!("{}: {}", e.name, e.reason),
-        );
+        let p =
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_parameter", format!("{}: {}", e.name, e.reason));
         p.with_fields(vec![FieldError::new(e.name, "invalid", &e.reason)])
     } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
         let field = payload_field(&e.reason);
         let p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.reason.clone());
         p.with_fields(vec![FieldError::new(&field, "invalid", &e.reason)])
     } else if err.is::<AuthorizationError>() {
-        Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "not_authenticated",
-            "a bearer token is required",
-        )
+        Problem::new(StatusCode::UNAUTHORIZED, "not_authenticated", "a bearer token is required")
     } else if err.is::<ContentTypeError>() {
-        Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            err.to_string(),
-        )
+        Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", err.to_string())
     } else if status == StatusCode::NOT_FOUND {
         Problem::new(status, "route_not_found", "no such route")
     } else if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -232,11 +203,7 @@ pub fn error_response(err: poem::Error) -> Response {
         Problem::new(status, "payload_too_large", "the request body is too large")
     } else if status.is_server_error() {
         tracing::error!(error = %err, "unhandled error");
-        Problem::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "an unexpected error occurred",
-        )
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred")
     } else {
         Problem::new(status, "bad_request", err.to_string())
     };
@@ -247,13 +214,9 @@ pub fn error_response(err: poem::Error) -> Response {
 pub fn problem_response(problem: &Problem) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = poem_openapi::types::ToJSON::to_json_string(problem);
-    let mut resp = Response::builder()
-        .status(status)
-        .content_type("application/problem+json")
-        .body(body);
+    let mut resp = Response::builder().status(status).content_type("application/problem+json").body(body);
     if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut()
-            .insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
+        resp.headers_mut().insert("WWW-Authenticate", poem::http::HeaderValue::from_static("Bearer"));
     }
     resp
 }

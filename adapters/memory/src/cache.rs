@@ -23,10 +23,7 @@ impl MemoryCache {
 impl Cache for MemoryCache {
     async fn get(&self, key: &str) -> CoreResult<Option<String>> {
         let entries = self.entries.lock().map_err(ally360::kernel::CoreError::internal)?;
-        Ok(entries
-            .get(key)
-            .filter(|(_, until)| *until > Instant::now())
-            .map(|(v, _)| v.clone()))
+        Ok(entries.get(key).filter(|(_, until)| *until > Instant::now()).map(|(v, _)| v.clone()))
     }
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> CoreResult<()> {
         let mut entries = self.entries.lock().map_err(ally360::kernel::CoreError::internal)?;
@@ -36,10 +33,7 @@ impl Cache for MemoryCache {
         Ok(())
     }
     async fn delete(&self, key: &str) -> CoreResult<()> {
-        self.entries
-            .lock()
-            .map_err(ally360::kernel::CoreError::internal)?
-            .remove(key);
+        self.entries.lock().map_err(ally360::kernel::CoreError::internal)?.remove(key);
         Ok(())
     }
 }
@@ -67,21 +61,10 @@ impl RateLimiter for MemoryRateLimiter {
             log.pop_front();
         }
         if log.len() as u32 >= limit {
-            let retry_after = log
-                .front()
-                .map(|t| window.saturating_sub(now.duration_since(*t)))
-                .unwrap_or(window);
-            return Ok(RateDecision {
-                allowed: false,
-                remaining: 0,
-                retry_after,
-            });
+            let retry_after = log.front().map(|t| window.saturating_sub(now.duration_since(*t))).unwrap_or(window);
+            return Ok(RateDecision { allowed: false, remaining: 0, retry_after });
         }
         log.push_back(now);
-        Ok(RateDecision {
-            allowed: true,
-            remaining: limit - log.len() as u32,
-            retry_after: Duration::ZERO,
-        })
+        Ok(RateDecision { allowed: true, remaining: limit - log.len() as u32, retry_after: Duration::ZERO })
     }
 }

@@ -27,9 +27,7 @@ pub struct ManualClock {
 impl ManualClock {
     /// Starts at the current real time.
     pub fn new() -> Self {
-        Self {
-            now: Mutex::new(Utc::now()),
-        }
+        Self { now: Mutex::new(Utc::now()) }
     }
     /// Moves the clock forward.
     pub fn advance(&self, by: chrono::Duration) {

@@ -49,11 +49,7 @@ impl MemoryObjectStore {
             self.base_url,
             content_type.replace('/', "%2F")
         );
-        PresignedUrl {
-            url,
-            method,
-            expires_at,
-        }
+        PresignedUrl { url, method, expires_at }
     }
 
     /// Whether a request for `key` with these query values carries a valid, unexpired signature.
@@ -84,10 +80,7 @@ impl ObjectStore for MemoryObjectStore {
     }
     async fn stat(&self, key: &str) -> CoreResult<Option<ObjectInfo>> {
         let objects = self.objects.lock().map_err(CoreError::internal)?;
-        Ok(objects.get(key).map(|(b, ct)| ObjectInfo {
-            size: b.len() as u64,
-            content_type: ct.clone(),
-        }))
+        Ok(objects.get(key).map(|(b, ct)| ObjectInfo { size: b.len() as u64, content_type: ct.clone() }))
     }
     async fn delete(&self, key: &str) -> CoreResult<()> {
         self.objects.lock().map_err(CoreError::internal)?.remove(key);

@@ -26,11 +26,7 @@ pub struct MemoryQueue {
 impl MemoryQueue {
     /// A queue that dead-letters a job after `max_attempts` deliveries.
     pub fn new(max_attempts: u32) -> Self {
-        Self {
-            state: Mutex::new(State::default()),
-            wake: Notify::new(),
-            max_attempts,
-        }
+        Self { state: Mutex::new(State::default()), wake: Notify::new(), max_attempts }
     }
 
     fn take_ready(&self) -> Option<Delivery> {
@@ -38,16 +34,10 @@ impl MemoryQueue {
         let now = Instant::now();
         let (due, later): (Vec<_>, Vec<_>) = state.delayed.drain(..).partition(|(at, _, _)| *at <= now);
         state.delayed = later;
-        state
-            .ready
-            .extend(due.into_iter().map(|(_, job, attempt)| (job, attempt)));
+        state.ready.extend(due.into_iter().map(|(_, job, attempt)| (job, attempt)));
         let (job, attempt) = state.ready.pop_front()?;
         state.in_flight.insert(job.id, (job.clone(), attempt));
-        Some(Delivery {
-            receipt: job.id.to_string(),
-            job,
-            attempt,
-        })
+        Some(Delivery { receipt: job.id.to_string(), job, attempt })
     }
 }
 

@@ -4,54 +4,14 @@
 use ally360::kernel::CoreError;
 
 const UNIQUE: &[(&str, &str, &str, &str)] = &[
-    (
-        "users_email_key",
-        "email_taken",
-        "email",
-        "this email is already registered",
-    ),
-    (
-        "companies_name_key",
-        "company_name_taken",
-        "name",
-        "a company with this name exists",
-    ),
-    (
-        "companies_phone_key",
-        "company_phone_taken",
-        "phone_number",
-        "a company with this phone exists",
-    ),
-    (
-        "companies_nit_key",
-        "company_nit_taken",
-        "nit",
-        "a company with this NIT exists",
-    ),
-    (
-        "memberships_user_company_key",
-        "already_member",
-        "user_id",
-        "this user already belongs to the company",
-    ),
-    (
-        "invitations_open_key",
-        "invitation_exists",
-        "email",
-        "an open invitation exists for this email",
-    ),
-    (
-        "pdvs_name_key",
-        "pdv_name_taken",
-        "name",
-        "a point of sale with this name exists",
-    ),
-    (
-        "pdvs_main_key",
-        "main_pdv_exists",
-        "is_main",
-        "the company already has a main point of sale",
-    ),
+    ("users_email_key", "email_taken", "email", "this email is already registered"),
+    ("companies_name_key", "company_name_taken", "name", "a company with this name exists"),
+    ("companies_phone_key", "company_phone_taken", "phone_number", "a company with this phone exists"),
+    ("companies_nit_key", "company_nit_taken", "nit", "a company with this NIT exists"),
+    ("memberships_user_company_key", "already_member", "user_id", "this user already belongs to the company"),
+    ("invitations_open_key", "invitation_exists", "email", "an open invitation exists for this email"),
+    ("pdvs_name_key", "pdv_name_taken", "name", "a point of sale with this name exists"),
+    ("pdvs_main_key", "main_pdv_exists", "is_main", "the company already has a main point of sale"),
 ];
 
 /// The core error for a database error.

@@ -102,22 +102,15 @@ impl UserRepo for PgTx {
 
     async fn by_email(&mut self, email: &str) -> CoreResult<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(email)
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_err)?;
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(email).fetch_optional(self.conn()).await.map_err(db_err)?;
         row.as_ref().map(user).transpose().map_err(db_err)
     }
 
     async fn by_ids(&mut self, ids: &[UserId]) -> CoreResult<Vec<User>> {
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ANY($1) AND deleted_at IS NULL");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(ids)
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ids).fetch_all(self.conn()).await.map_err(db_err)?;
         rows.iter().map(user).collect::<Result<_, _>>().map_err(db_err)
     }
 }

@@ -1,4 +1,5 @@
-//! The outbox in PostgreSQL. `pending` locks with SKIP LOCKED so concurrent relays share the work.
+//! The outbox in PostgreSQL. `pending` locks with SKIP LOCKED so concurrent relays share the work;
+//! rows stay until a worker marks them done.
 
 use crate::errors::db_err;
 use crate::tx::PgTx;
@@ -24,11 +25,13 @@ impl OutboxRepo for PgTx {
         Ok(())
     }
 
-    async fn pending(&mut self, limit: u32) -> CoreResult<Vec<Job>> {
+    async fn pending(&mut self, limit: u32, stale_before: DateTime<Utc>) -> CoreResult<Vec<Job>> {
         let rows = sqlx::query(
-            "SELECT id, task, created_at FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+            "SELECT id, task, created_at FROM outbox WHERE done_at IS NULL \
+             AND (relayed_at IS NULL OR relayed_at < $2) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
         )
         .bind(i64::from(limit))
+        .bind(stale_before)
         .fetch_all(self.conn())
         .await
         .map_err(db_err)?;
@@ -46,9 +49,19 @@ impl OutboxRepo for PgTx {
 
     async fn mark_relayed(&mut self, ids: &[JobId], at: DateTime<Utc>) -> CoreResult<()> {
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
-        // The task is cleared once relayed: it may carry single-use links.
-        sqlx::query("UPDATE outbox SET relayed_at = $2, task = 'null'::jsonb WHERE id = ANY($1)")
+        sqlx::query("UPDATE outbox SET relayed_at = $2 WHERE id = ANY($1)")
             .bind(ids)
+            .bind(at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn mark_done(&mut self, id: JobId, at: DateTime<Utc>) -> CoreResult<()> {
+        // The payload is cleared once done: it may carry single-use links.
+        sqlx::query("UPDATE outbox SET done_at = $2, task = 'null'::jsonb WHERE id = $1")
+            .bind(id.as_uuid())
             .bind(at)
             .execute(self.conn())
             .await

@@ -13,8 +13,7 @@ use uuid::Uuid;
 
 fn role(row: &PgRow) -> Result<Role, sqlx::Error> {
     let name: String = row.try_get("role")?;
-    name.parse()
-        .map_err(|_| sqlx::Error::Decode(format!("unknown role {name}").into()))
+    name.parse().map_err(|_| sqlx::Error::Decode(format!("unknown role {name}").into()))
 }
 
 fn company(r: &PgRow) -> Result<Company, sqlx::Error> {
@@ -189,11 +188,8 @@ impl MembershipRepo for PgTx {
 
     async fn of_user(&mut self, user: UserId) -> CoreResult<Vec<Membership>> {
         let sql = format!("SELECT {MEMBERSHIP_COLUMNS} FROM memberships WHERE user_id = $1");
-        let found = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(user.as_uuid())
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+        let found =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user.as_uuid()).fetch_all(self.conn()).await.map_err(db_err)?;
         rows(found, membership)
     }
 
@@ -214,11 +210,7 @@ impl MembershipRepo for PgTx {
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;
-        Ok(Page {
-            items: rows(found, membership)?,
-            total: total as u64,
-            request: page,
-        })
+        Ok(Page { items: rows(found, membership)?, total: total as u64, request: page })
     }
 
     async fn lock_active_owners(&mut self, company: TenantId) -> CoreResult<Vec<Membership>> {
@@ -293,11 +285,7 @@ impl InvitationRepo for PgTx {
 
     async fn by_token_hash(&mut self, hash: &str) -> CoreResult<Option<Invitation>> {
         let sql = format!("SELECT {INVITATION_COLUMNS} FROM invitations WHERE token_hash = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(hash)
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_err)?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(hash).fetch_optional(self.conn()).await.map_err(db_err)?;
         row.as_ref().map(invitation).transpose().map_err(db_err)
     }
 
@@ -344,10 +332,6 @@ impl InvitationRepo for PgTx {
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;
-        Ok(Page {
-            items: rows(found, invitation)?,
-            total: total as u64,
-            request: page,
-        })
+        Ok(Page { items: rows(found, invitation)?, total: total as u64, request: page })
     }
 }

@@ -22,31 +22,16 @@ impl RedisCache {
 impl Cache for RedisCache {
     async fn get(&self, key: &str) -> CoreResult<Option<String>> {
         let mut c = self.conn.get().await?;
-        redis::cmd("GET")
-            .arg(key)
-            .query_async(&mut c)
-            .await
-            .map_err(unavailable)
+        redis::cmd("GET").arg(key).query_async(&mut c).await.map_err(unavailable)
     }
     async fn set(&self, key: &str, value: &str, ttl: Duration) -> CoreResult<()> {
         let mut c = self.conn.get().await?;
         let ms = ttl.as_millis().max(1) as u64;
-        redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .arg("PX")
-            .arg(ms)
-            .query_async::<()>(&mut c)
-            .await
-            .map_err(unavailable)
+        redis::cmd("SET").arg(key).arg(value).arg("PX").arg(ms).query_async::<()>(&mut c).await.map_err(unavailable)
     }
     async fn delete(&self, key: &str) -> CoreResult<()> {
         let mut c = self.conn.get().await?;
-        redis::cmd("DEL")
-            .arg(key)
-            .query_async::<()>(&mut c)
-            .await
-            .map_err(unavailable)
+        redis::cmd("DEL").arg(key).query_async::<()>(&mut c).await.map_err(unavailable)
     }
 }
 
@@ -77,10 +62,7 @@ pub struct RedisRateLimiter {
 
 impl RedisRateLimiter {
     pub fn new(conn: Arc<RedisConn>) -> Self {
-        Self {
-            conn,
-            script: redis::Script::new(SLIDING_WINDOW),
-        }
+        Self { conn, script: redis::Script::new(SLIDING_WINDOW) }
     }
 }
 

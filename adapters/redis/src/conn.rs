@@ -21,11 +21,7 @@ impl RedisConn {
     /// The same, with a response timeout long enough for the blocking reads of a queue.
     pub fn with_timeout(url: &str, response_timeout: Duration) -> CoreResult<Self> {
         let client = redis::Client::open(url).map_err(|e| CoreError::internal(format!("REDIS_URL: {e}")))?;
-        Ok(Self {
-            client,
-            manager: Mutex::new(None),
-            response_timeout,
-        })
+        Ok(Self { client, manager: Mutex::new(None), response_timeout })
     }
 
     /// A handle to the shared connection, connecting if needed.
@@ -38,9 +34,7 @@ impl RedisConn {
             .set_connection_timeout(Duration::from_secs(1))
             .set_response_timeout(self.response_timeout)
             .set_number_of_retries(1);
-        let manager = ConnectionManager::new_with_config(self.client.clone(), config)
-            .await
-            .map_err(unavailable)?;
+        let manager = ConnectionManager::new_with_config(self.client.clone(), config).await.map_err(unavailable)?;
         *slot = Some(manager.clone());
         Ok(manager)
     }
@@ -48,10 +42,7 @@ impl RedisConn {
     /// Whether Redis answers.
     pub async fn ping(&self) -> CoreResult<()> {
         let mut c = self.get().await?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut c)
-            .await
-            .map_err(unavailable)?;
+        redis::cmd("PING").query_async::<String>(&mut c).await.map_err(unavailable)?;
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ use ally360::ports::{Delivery, Job, JobQueue};
 use redis::streams::{StreamAutoClaimReply, StreamId, StreamReadReply};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::OnceCell;
+use tokio::sync::Mutex;
 
 /// Names and limits of the queue.
 #[derive(Clone, Debug)]
@@ -50,11 +50,16 @@ end
 return #due
 "#;
 
+fn bad_entry(e: CoreError) -> redis::RedisError {
+    redis::RedisError::from((redis::ErrorKind::TypeError, "bad queue entry", e.to_string()))
+}
+
 /// The Redis [`JobQueue`].
 pub struct RedisQueue {
     conn: Arc<RedisConn>,
     config: QueueConfig,
-    group_ready: OnceCell<()>,
+    /// Whether the consumer group is known to exist on the server.
+    group_ready: Mutex<Option<()>>,
     promote: redis::Script,
 }
 
@@ -62,12 +67,7 @@ impl RedisQueue {
     /// A queue on its own connection (blocking reads must not hold up the cache's connection).
     pub fn new(url: &str, config: QueueConfig) -> CoreResult<Self> {
         let conn = Arc::new(RedisConn::with_timeout(url, Duration::from_secs(10))?);
-        Ok(Self {
-            conn,
-            config,
-            group_ready: OnceCell::new(),
-            promote: redis::Script::new(PROMOTE),
-        })
+        Ok(Self { conn, config, group_ready: Mutex::new(None), promote: redis::Script::new(PROMOTE) })
     }
 
     fn delayed_key(&self) -> String {
@@ -80,40 +80,37 @@ impl RedisQueue {
 
     async fn conn(&self) -> CoreResult<redis::aio::ConnectionManager> {
         let mut c = self.conn.get().await?;
-        self.group_ready
-            .get_or_try_init(|| async {
-                let made: redis::RedisResult<()> = redis::cmd("XGROUP")
-                    .arg("CREATE")
-                    .arg(&self.config.stream)
-                    .arg(&self.config.group)
-                    .arg("0")
-                    .arg("MKSTREAM")
-                    .query_async(&mut c)
-                    .await;
-                match made {
-                    Err(e) if !e.to_string().contains("BUSYGROUP") => Err(unavailable(e)),
-                    _ => Ok(()),
-                }
-            })
-            .await?;
+        let mut ready = self.group_ready.lock().await;
+        if ready.is_none() {
+            let made: redis::RedisResult<()> = redis::cmd("XGROUP")
+                .arg("CREATE")
+                .arg(&self.config.stream)
+                .arg(&self.config.group)
+                .arg("0")
+                .arg("MKSTREAM")
+                .query_async(&mut c)
+                .await;
+            match made {
+                Err(e) if !e.to_string().contains("BUSYGROUP") => return Err(unavailable(e)),
+                _ => *ready = Some(()),
+            }
+        }
         Ok(c)
     }
 
     fn delivery(&self, entry: &StreamId, extra_deliveries: u32) -> CoreResult<Delivery> {
-        let json: String = entry
-            .get("job")
-            .ok_or_else(|| CoreError::internal("queue entry without job"))?;
+        let json: String = entry.get("job").ok_or_else(|| CoreError::internal("queue entry without job"))?;
         let attempt: u32 = entry.get("attempt").unwrap_or(1);
         let job: Job = serde_json::from_str(&json).map_err(CoreError::internal)?;
-        Ok(Delivery {
-            job,
-            attempt: attempt + extra_deliveries,
-            receipt: entry.id.clone(),
-        })
+        Ok(Delivery { job, attempt: attempt + extra_deliveries, receipt: entry.id.clone() })
     }
 
     /// Takes over one entry left pending too long by a dead worker.
-    async fn reclaim(&self, c: &mut redis::aio::ConnectionManager, consumer: &str) -> CoreResult<Option<Delivery>> {
+    async fn reclaim(
+        &self,
+        c: &mut redis::aio::ConnectionManager,
+        consumer: &str,
+    ) -> redis::RedisResult<Option<Delivery>> {
         let reply: StreamAutoClaimReply = redis::cmd("XAUTOCLAIM")
             .arg(&self.config.stream)
             .arg(&self.config.group)
@@ -123,19 +120,41 @@ impl RedisQueue {
             .arg("COUNT")
             .arg(1)
             .query_async(c)
-            .await
-            .map_err(unavailable)?;
+            .await?;
         let Some(entry) = reply.claimed.first() else {
             return Ok(None);
         };
         // The claim counts as one more delivery of the same attempt number.
-        let delivery = self.delivery(entry, 1)?;
+        let delivery = self.delivery(entry, 1).map_err(bad_entry)?;
         if delivery.attempt > self.config.max_attempts {
-            self.bury(c, &delivery, "worker died repeatedly").await?;
+            self.bury(c, &delivery, "worker died repeatedly").await.map_err(bad_entry)?;
             return Ok(None);
         }
         tracing::warn!(job = %delivery.job.id, "reclaimed a job from a dead worker");
         Ok(Some(delivery))
+    }
+
+    /// One round: promote due retries, reclaim from dead workers, then read new entries (blocking at
+    /// most a quarter second, so due retries are seen while waiting).
+    async fn pull_once(&self, consumer: &str, deadline: tokio::time::Instant) -> redis::RedisResult<Option<Delivery>> {
+        let mut c = self
+            .conn()
+            .await
+            .map_err(|e| redis::RedisError::from((redis::ErrorKind::IoError, "connect", e.to_string())))?;
+        self.promote.key(self.delayed_key()).key(&self.config.stream).invoke_async::<i64>(&mut c).await?;
+        if let Some(d) = self.reclaim(&mut c, consumer).await? {
+            return Ok(Some(d));
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now()).min(Duration::from_millis(250));
+        let mut read = redis::cmd("XREADGROUP");
+        read.arg("GROUP").arg(&self.config.group).arg(consumer).arg("COUNT").arg(1);
+        if !left.is_zero() {
+            read.arg("BLOCK").arg(left.as_millis().max(1) as u64);
+        }
+        let reply: Option<StreamReadReply> =
+            read.arg("STREAMS").arg(&self.config.stream).arg(">").query_async(&mut c).await?;
+        let entry = reply.and_then(|r| r.keys.into_iter().next()).and_then(|k| k.ids.into_iter().next());
+        entry.map(|e| self.delivery(&e, 0)).transpose().map_err(bad_entry)
     }
 
     async fn bury(&self, c: &mut redis::aio::ConnectionManager, d: &Delivery, error: &str) -> CoreResult<()> {
@@ -183,36 +202,19 @@ impl JobQueue for RedisQueue {
     }
 
     async fn pull(&self, consumer: &str, wait: Duration) -> CoreResult<Option<Delivery>> {
-        let mut c = self.conn().await?;
-        self.promote
-            .key(self.delayed_key())
-            .key(&self.config.stream)
-            .invoke_async::<i64>(&mut c)
-            .await
-            .map_err(unavailable)?;
-        if let Some(d) = self.reclaim(&mut c, consumer).await? {
-            return Ok(Some(d));
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match self.pull_once(consumer, deadline).await {
+                // A Redis that restarted empty has lost the group: make it again and go on.
+                Err(e) if e.to_string().contains("NOGROUP") => {
+                    self.group_ready.lock().await.take();
+                }
+                Err(e) => return Err(unavailable(e)),
+                Ok(Some(d)) => return Ok(Some(d)),
+                Ok(None) if tokio::time::Instant::now() >= deadline => return Ok(None),
+                Ok(None) => {}
+            }
         }
-        let mut read = redis::cmd("XREADGROUP");
-        read.arg("GROUP")
-            .arg(&self.config.group)
-            .arg(consumer)
-            .arg("COUNT")
-            .arg(1);
-        if !wait.is_zero() {
-            read.arg("BLOCK").arg(wait.as_millis().max(1) as u64);
-        }
-        let reply: Option<StreamReadReply> = read
-            .arg("STREAMS")
-            .arg(&self.config.stream)
-            .arg(">")
-            .query_async(&mut c)
-            .await
-            .map_err(unavailable)?;
-        let entry = reply
-            .and_then(|r| r.keys.into_iter().next())
-            .and_then(|k| k.ids.into_iter().next());
-        entry.map(|e| self.delivery(&e, 0)).transpose()
     }
 
     async fn ack(&self, d: &Delivery) -> CoreResult<()> {

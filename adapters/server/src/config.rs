@@ -10,6 +10,9 @@ pub struct Config {
     pub environment: String,
     pub database_url: Option<String>,
     pub database_admin_url: Option<String>,
+    pub redis_url: Option<String>,
+    pub login_limit: u32,
+    pub tenant_api_limit: u32,
     pub migrate_on_start: bool,
     pub jwt_secret: String,
     pub frontend_url: String,
@@ -24,16 +27,18 @@ pub struct Config {
 const DEV_SECRET: &str = "ally360-development-secret-change-me-please-0000";
 
 fn var(name: &str) -> Option<String> {
-    env::var(name)
-        .ok()
-        .map(|v| v.trim().trim_matches('"').to_string())
-        .filter(|v| !v.is_empty())
+    env::var(name).ok().map(|v| v.trim().trim_matches('"').to_string()).filter(|v| !v.is_empty())
 }
 
 fn flag(name: &str, default: bool) -> bool {
+    var(name).map(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes" | "on")).unwrap_or(default)
+}
+
+fn number(name: &str, default: u32) -> anyhow::Result<u32> {
     var(name)
-        .map(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes" | "on"))
-        .unwrap_or(default)
+        .map(|v| v.parse().with_context(|| format!("{name} must be a whole number")))
+        .transpose()
+        .map(|v| v.unwrap_or(default))
 }
 
 impl Config {
@@ -51,16 +56,14 @@ impl Config {
             bind,
             database_url: var("DATABASE_URL"),
             database_admin_url: var("DATABASE_ADMIN_URL"),
+            redis_url: var("REDIS_URL"),
+            login_limit: number("RATE_LIMIT_LOGIN_PER_MINUTE", 10)?,
+            tenant_api_limit: number("RATE_LIMIT_TENANT_PER_MINUTE", 600)?,
             migrate_on_start: var("ALLY_MIGRATE").map(|v| v != "off").unwrap_or(true),
             jwt_secret,
             frontend_url: var("FRONTEND_URL").unwrap_or_else(|| "http://localhost:3000".into()),
             cors_origins: var("CORS_ORIGINS")
-                .map(|v| {
-                    v.split(',')
-                        .map(|o| o.trim().to_string())
-                        .filter(|o| !o.is_empty())
-                        .collect()
-                })
+                .map(|v| v.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect())
                 .unwrap_or_default(),
             max_body_bytes: var("MAX_BODY_BYTES")
                 .map(|v| v.parse())

@@ -30,10 +30,7 @@ async fn main() -> anyhow::Result<()> {
         "serve" => wiring::serve(config).await,
         "worker" => wiring::worker(config).await,
         "migrate" => {
-            let url = config
-                .database_admin_url
-                .or(config.database_url)
-                .context("DATABASE_URL is not set")?;
+            let url = config.database_admin_url.or(config.database_url).context("DATABASE_URL is not set")?;
             ally360_postgres::migrate(&url).await.context("migrations failed")?;
             tracing::info!("migrations applied");
             Ok(())

@@ -1,11 +1,12 @@
 //! The composition root: picks an adapter for every port from the configuration.
 
 use crate::config::Config;
-use ally360::ports::{Mailer, Store};
+use ally360::ports::{Cache, JobQueue, Mailer, RateLimiter, Store};
 use ally360::{App, AppPorts, Settings};
 use ally360_crypto::{Argon2Hasher, HmacTokenIssuer};
 use ally360_http::HttpConfig;
 use ally360_memory::*;
+use ally360_redis::{QueueConfig, RedisCache, RedisConn, RedisQueue, RedisRateLimiter};
 use anyhow::Context;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,19 +29,34 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         }
     };
     let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new());
+    let (cache, rate_limiter, queue): (Arc<dyn Cache>, Arc<dyn RateLimiter>, Arc<dyn JobQueue>) =
+        match &config.redis_url {
+            Some(url) => {
+                let conn = Arc::new(RedisConn::new(url).context("REDIS_URL")?);
+                tracing::info!("cache, rate limiter and job queue: redis");
+                (
+                    Arc::new(RedisCache::new(conn.clone())),
+                    Arc::new(RedisRateLimiter::new(conn)),
+                    Arc::new(RedisQueue::new(url, QueueConfig::default()).context("REDIS_URL")?),
+                )
+            }
+            None => (Arc::new(MemoryCache::new()), Arc::new(MemoryRateLimiter::new()), Arc::new(MemoryQueue::new(5))),
+        };
     let ports = AppPorts {
         store,
         hasher: Arc::new(Argon2Hasher::new()),
         tokens: Arc::new(HmacTokenIssuer::new(config.jwt_secret.as_bytes())),
         clock: Arc::new(SystemClock),
         mailer,
-        queue: Arc::new(MemoryQueue::new(5)),
-        cache: Arc::new(MemoryCache::new()),
-        rate_limiter: Arc::new(MemoryRateLimiter::new()),
+        queue,
+        cache,
+        rate_limiter,
         objects: Arc::new(MemoryObjectStore::new(&config.public_url, config.jwt_secret.as_bytes())),
     };
     let settings = Settings {
         frontend_url: config.frontend_url.clone(),
+        login_limit: config.login_limit,
+        tenant_api_limit: config.tenant_api_limit,
         ..Settings::default()
     };
     Ok(App::new(ports, settings))
@@ -86,7 +102,10 @@ async fn run_jobs(app: App, consumer: String) {
 /// `ally360 serve`: the HTTP API, with an embedded worker.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = build(&config).await?;
-    tokio::spawn(run_jobs(app.clone(), format!("embedded-{}", std::process::id())));
+    if config.redis_url.is_none() {
+        // The memory queue lives in this process: so does its worker. With Redis, run `ally360 worker`.
+        tokio::spawn(run_jobs(app.clone(), format!("embedded-{}", std::process::id())));
+    }
     let http = HttpConfig {
         cors_origins: config.cors_origins.clone(),
         max_body_bytes: config.max_body_bytes,

@@ -76,20 +76,14 @@ impl AccountApi {
     #[oai(path = "/auth/me", method = "patch", operation_id = "update_me")]
     async fn update_me(&self, auth: BearerAuth, body: Json<MePatchIn>) -> ApiResult<Json<UserOut>> {
         let p = body.0.profile.unwrap_or_default();
-        let patch = ProfilePatch {
-            first_name: p.first_name,
-            last_name: p.last_name,
-            phone_number: p.phone_number,
-        };
+        let patch = ProfilePatch { first_name: p.first_name, last_name: p.last_name, phone_number: p.phone_number };
         Ok(Json((&self.app.identity.update_profile(&auth.0, patch).await?).into()))
     }
 
     /// Sets the onboarding flag.
     #[oai(path = "/auth/me/first-login", method = "patch", operation_id = "set_first_login")]
     async fn first_login(&self, auth: BearerAuth, body: Json<FirstLoginIn>) -> ApiResult<Json<UserOut>> {
-        Ok(Json(
-            (&self.app.identity.set_first_login(&auth.0, body.0.first_login).await?).into(),
-        ))
+        Ok(Json((&self.app.identity.set_first_login(&auth.0, body.0.first_login).await?).into()))
     }
 
     /// Changes the password; every other session is closed.
@@ -113,11 +107,7 @@ impl AccountApi {
     }
 
     /// Sends a one-hour reset link (same answer whether or not the email exists).
-    #[oai(
-        path = "/auth/request-password-reset",
-        method = "post",
-        operation_id = "request_password_reset"
-    )]
+    #[oai(path = "/auth/request-password-reset", method = "post", operation_id = "request_password_reset")]
     async fn request_reset(&self, body: Json<ResetRequestIn>) -> ApiResult<Json<MessageOut>> {
         self.app.identity.request_password_reset(&body.0.email).await?;
         Ok(Json(MessageOut::new("If the email exists, a reset link was sent")))
@@ -126,15 +116,7 @@ impl AccountApi {
     /// Sets a new password with a reset token; every session is closed.
     #[oai(path = "/auth/reset-password", method = "post", operation_id = "reset_password")]
     async fn reset(&self, body: Json<ResetIn>) -> ApiResult<Json<PasswordChangedOut>> {
-        let user = self
-            .app
-            .identity
-            .reset_password(&body.0.token, &body.0.new_password)
-            .await?;
-        Ok(Json(PasswordChangedOut {
-            message: "Password reset".into(),
-            user_id: user.as_uuid(),
-            changed_at: None,
-        }))
+        let user = self.app.identity.reset_password(&body.0.token, &body.0.new_password).await?;
+        Ok(Json(PasswordChangedOut { message: "Password reset".into(), user_id: user.as_uuid(), changed_at: None }))
     }
 }

@@ -125,20 +125,10 @@ impl AuthApi {
     async fn verify(&self, token: &str, auto_login: bool) -> ApiResult<Json<VerifyOut>> {
         let outcome = self.app.identity.verify_email(token, auto_login).await?;
         let tenant_id = match &outcome.tokens {
-            Some(_) => self
-                .app
-                .tenancy
-                .user_companies(outcome.user.id)
-                .await?
-                .first()
-                .map(|(_, c)| c.id.as_uuid()),
+            Some(_) => self.app.tenancy.user_companies(outcome.user.id).await?.first().map(|(_, c)| c.id.as_uuid()),
             None => None,
         };
-        let message = if outcome.tokens.is_some() {
-            "Email verified; session started"
-        } else {
-            "Email verified"
-        };
+        let message = if outcome.tokens.is_some() { "Email verified; session started" } else { "Email verified" };
         let tokens = outcome.tokens;
         Ok(Json(VerifyOut {
             message: message.into(),
@@ -192,16 +182,10 @@ impl AuthApi {
     }
 
     /// Sends a new verification link (same answer whether or not the email exists).
-    #[oai(
-        path = "/auth/resend-verification",
-        method = "post",
-        operation_id = "resend_verification"
-    )]
+    #[oai(path = "/auth/resend-verification", method = "post", operation_id = "resend_verification")]
     async fn resend_verification(&self, body: Json<EmailIn>) -> ApiResult<Json<MessageOut>> {
         self.app.identity.resend_verification(&body.0.email).await?;
-        Ok(Json(MessageOut::new(
-            "If the account exists and is not verified, a new link was sent",
-        )))
+        Ok(Json(MessageOut::new("If the account exists and is not verified, a new link was sent")))
     }
 
     /// Signs in with email (`username`) and password; returns access and refresh tokens.
@@ -211,11 +195,7 @@ impl AuthApi {
             LoginIn::Form(f) => f.0,
             LoginIn::Json(j) => j.0,
         };
-        let (user, tokens) = self
-            .app
-            .identity
-            .login(&creds.username, &creds.password, &client_ip(req))
-            .await?;
+        let (user, tokens) = self.app.identity.login(&creds.username, &creds.password, &client_ip(req)).await?;
         let companies = self.app.tenancy.user_companies(user.id).await?;
         Ok(Json(TokenResponse::new(&user, tokens, &companies)))
     }
@@ -242,11 +222,7 @@ impl AuthApi {
         auth: BearerAuth,
         body: Json<SelectCompanyIn>,
     ) -> ApiResult<Json<ContextTokenResponse>> {
-        let token = self
-            .app
-            .tenancy
-            .select_company(&auth.0, body.0.company_id.into())
-            .await?;
+        let token = self.app.tenancy.select_company(&auth.0, body.0.company_id.into()).await?;
         Ok(Json(token.into()))
     }
 

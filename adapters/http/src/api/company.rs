@@ -123,41 +123,20 @@ impl CompanyApi {
             unique_pdv: b.unique_pdv.or(b.unique_pdv_legacy).unwrap_or(false),
         };
         let (company, _) = self.app.tenancy.create_company(&auth.0, input).await?;
-        Ok(CreateResponse::Created(Json(CompanyCreatedOut {
-            company: (&company).into(),
-            main_pdv_created: true,
-        })))
+        Ok(CreateResponse::Created(Json(CompanyCreatedOut { company: (&company).into(), main_pdv_created: true })))
     }
 
     /// The caller's active companies with the caller's role (an empty list when none).
     #[oai(path = "/company/my_companies", method = "get", operation_id = "my_companies")]
     async fn mine(&self, auth: BearerAuth) -> ApiResult<Json<Vec<MyCompanyOut>>> {
         let found = self.app.tenancy.user_companies(auth.0.user).await?;
-        Ok(Json(
-            found
-                .iter()
-                .map(|(m, c)| MyCompanyOut {
-                    company: c.into(),
-                    role: m.role.to_string(),
-                })
-                .collect(),
-        ))
+        Ok(Json(found.iter().map(|(m, c)| MyCompanyOut { company: c.into(), role: m.role.to_string() }).collect()))
     }
 
     /// Same as `POST /auth/select-company`, with the company in the query (older clients).
-    #[oai(
-        path = "/company/select-company",
-        method = "post",
-        operation_id = "select_company_legacy"
-    )]
+    #[oai(path = "/company/select-company", method = "post", operation_id = "select_company_legacy")]
     async fn select(&self, auth: BearerAuth, company_id: Query<Uuid>) -> ApiResult<Json<ContextTokenResponse>> {
-        Ok(Json(
-            self.app
-                .tenancy
-                .select_company(&auth.0, company_id.0.into())
-                .await?
-                .into(),
-        ))
+        Ok(Json(self.app.tenancy.select_company(&auth.0, company_id.0.into()).await?.into()))
     }
 
     /// The company of the request with the caller's role and its points of sale.
@@ -184,9 +163,7 @@ impl CompanyApi {
         body: Json<CompanyPatchIn>,
     ) -> ApiResult<Json<CompanyOut>> {
         let actor = actor(&self.app, &auth, req).await?;
-        Ok(Json(
-            (&self.app.tenancy.update_company(&actor, body.0.into()).await?).into(),
-        ))
+        Ok(Json((&self.app.tenancy.update_company(&actor, body.0.into()).await?).into()))
     }
 
     /// Changes a company by id (owner or admin of it). Another company's id is 404.
@@ -199,17 +176,9 @@ impl CompanyApi {
     ) -> ApiResult<Json<CompanyOut>> {
         let actor = match self.app.tenancy.resolve(&auth.0, Some(company_id.0.into())).await {
             Ok(a) => a,
-            Err(_) => {
-                return Err(ApiError::new(
-                    poem::http::StatusCode::NOT_FOUND,
-                    "not_found",
-                    "company not found",
-                ))
-            }
+            Err(_) => return Err(ApiError::new(poem::http::StatusCode::NOT_FOUND, "not_found", "company not found")),
         };
-        Ok(Json(
-            (&self.app.tenancy.update_company(&actor, body.0.into()).await?).into(),
-        ))
+        Ok(Json((&self.app.tenancy.update_company(&actor, body.0.into()).await?).into()))
     }
 
     /// The points of sale of the company of the request.
@@ -217,9 +186,6 @@ impl CompanyApi {
     async fn pdvs(&self, auth: BearerAuth, req: &Request) -> ApiResult<Json<PdvListOut>> {
         let actor = actor(&self.app, &auth, req).await?;
         let pdvs = self.app.tenancy.pdvs(&actor).await?;
-        Ok(Json(PdvListOut {
-            total: pdvs.len() as u64,
-            pdvs: pdvs.iter().map(PdvOut::from).collect(),
-        }))
+        Ok(Json(PdvListOut { total: pdvs.len() as u64, pdvs: pdvs.iter().map(PdvOut::from).collect() }))
     }
 }

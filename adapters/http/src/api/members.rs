@@ -208,11 +208,7 @@ impl MembersApi {
     }
 
     /// Accepts an invitation by creating the account (already verified); then sign in.
-    #[oai(
-        path = "/auth/accept-invitation",
-        method = "post",
-        operation_id = "accept_invitation"
-    )]
+    #[oai(path = "/auth/accept-invitation", method = "post", operation_id = "accept_invitation")]
     async fn accept_new(&self, body: Json<AcceptNewIn>) -> ApiResult<Json<AcceptOut>> {
         let b = body.0;
         let input = RegisterInput {
@@ -233,11 +229,7 @@ impl MembersApi {
     }
 
     /// Accepts an invitation with the signed-in account (its email must be the invited one).
-    #[oai(
-        path = "/auth/accept-invitation/existing",
-        method = "post",
-        operation_id = "accept_invitation_existing"
-    )]
+    #[oai(path = "/auth/accept-invitation/existing", method = "post", operation_id = "accept_invitation_existing")]
     async fn accept_existing(&self, auth: BearerAuth, body: Json<AcceptExistingIn>) -> ApiResult<Json<AcceptOut>> {
         let company = self.app.tenancy.accept_existing(&auth.0, &body.0.token).await?;
         Ok(Json(AcceptOut {
@@ -263,24 +255,14 @@ impl MembersApi {
         let actor = actor(&self.app, &auth, req).await?;
         let found = self.app.tenancy.invitations(&actor, status, page).await?;
         let total = found.total;
-        Ok(InvitationListResponse::Ok(
-            Json(found.items.into_iter().map(invitation_out).collect()),
-            total,
-        ))
+        Ok(InvitationListResponse::Ok(Json(found.items.into_iter().map(invitation_out).collect()), total))
     }
 
     /// Revokes an invitation; its link stops working.
-    #[oai(
-        path = "/auth/invitations/:invitation_id",
-        method = "delete",
-        operation_id = "revoke_invitation"
-    )]
+    #[oai(path = "/auth/invitations/:invitation_id", method = "delete", operation_id = "revoke_invitation")]
     async fn revoke(&self, auth: BearerAuth, req: &Request, invitation_id: Path<Uuid>) -> ApiResult<NoContent> {
         let actor = actor(&self.app, &auth, req).await?;
-        self.app
-            .tenancy
-            .revoke_invitation(&actor, invitation_id.0.into())
-            .await?;
+        self.app.tenancy.revoke_invitation(&actor, invitation_id.0.into()).await?;
         Ok(NoContent::Done)
     }
 
@@ -306,11 +288,7 @@ impl MembersApi {
     }
 
     /// Changes a member's role (owner or admin; only owners touch the owner role; one owner stays).
-    #[oai(
-        path = "/auth/company/users/:user_id/role",
-        method = "patch",
-        operation_id = "change_member_role"
-    )]
+    #[oai(path = "/auth/company/users/:user_id/role", method = "patch", operation_id = "change_member_role")]
     async fn change_role(
         &self,
         auth: BearerAuth,
@@ -320,21 +298,11 @@ impl MembersApi {
     ) -> ApiResult<Json<MemberOut>> {
         let role: Role = body.0.role.parse()?;
         let actor = actor(&self.app, &auth, req).await?;
-        Ok(Json(
-            self.app
-                .tenancy
-                .change_role(&actor, user_id.0.into(), role)
-                .await?
-                .into(),
-        ))
+        Ok(Json(self.app.tenancy.change_role(&actor, user_id.0.into(), role).await?.into()))
     }
 
     /// Removes a member from the company (the last owner cannot be removed).
-    #[oai(
-        path = "/auth/company/users/:user_id",
-        method = "delete",
-        operation_id = "remove_member"
-    )]
+    #[oai(path = "/auth/company/users/:user_id", method = "delete", operation_id = "remove_member")]
     async fn remove(&self, auth: BearerAuth, req: &Request, user_id: Path<Uuid>) -> ApiResult<NoContent> {
         let actor = actor(&self.app, &auth, req).await?;
         self.app.tenancy.remove_member(&actor, user_id.0.into()).await?;

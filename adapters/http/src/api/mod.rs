@@ -25,13 +25,7 @@ pub enum ApiTags {
 }
 
 /// Every API of the service.
-pub type Apis = (
-    system::SystemApi,
-    auth::AuthApi,
-    account::AccountApi,
-    members::MembersApi,
-    company::CompanyApi,
-);
+pub type Apis = (system::SystemApi, auth::AuthApi, account::AccountApi, members::MembersApi, company::CompanyApi);
 
 /// The OpenAPI service over `app`.
 pub fn service(app: &App) -> OpenApiService<Apis, ()> {

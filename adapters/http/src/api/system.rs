@@ -51,29 +51,21 @@ impl SystemApi {
     /// Service information.
     #[oai(path = "/", method = "get", operation_id = "root")]
     async fn root(&self) -> Json<RootOut> {
-        Json(RootOut {
-            message: "Ally360 API is running".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        })
+        Json(RootOut { message: "Ally360 API is running".into(), version: env!("CARGO_PKG_VERSION").into() })
     }
 
     /// The process is alive.
     #[oai(path = "/health", method = "get", operation_id = "health")]
     async fn health(&self) -> Json<HealthOut> {
-        Json(HealthOut {
-            status: "healthy".into(),
-        })
+        Json(HealthOut { status: "healthy".into() })
     }
 
     /// Each dependency answers; 503 while the database is down.
     #[oai(path = "/ready", method = "get", operation_id = "ready")]
     async fn ready(&self) -> ReadyResponse {
         let ports = &self.app.ports;
-        let (db, cache, objects) = tokio::join!(
-            ports.store.ping(),
-            ports.cache.get("ally360:ready"),
-            ports.objects.ping()
-        );
+        let (db, cache, objects) =
+            tokio::join!(ports.store.ping(), ports.cache.get("ally360:ready"), ports.objects.ping());
         let (db, cache, objects) = (db.is_ok(), cache.is_ok(), objects.is_ok());
         let status = if !db {
             "not_ready"

@@ -13,30 +13,17 @@ use chrono::{DateTime, Utc};
 impl UserRepo for MemTx {
     async fn insert(&mut self, user: &User) -> CoreResult<()> {
         if self.world.user_by_email.contains_key(&user.email) {
-            return Err(CoreError::conflict_on(
-                "email_taken",
-                "email",
-                "this email is already registered",
-            ));
+            return Err(CoreError::conflict_on("email_taken", "email", "this email is already registered"));
         }
         self.world.user_by_email.insert(user.email.clone(), user.id);
         self.world.users.insert(user.id, user.clone());
         Ok(())
     }
     async fn update(&mut self, user: &User) -> CoreResult<()> {
-        let old = self
-            .world
-            .users
-            .get(&user.id)
-            .cloned()
-            .ok_or(CoreError::NotFound { entity: "user" })?;
+        let old = self.world.users.get(&user.id).cloned().ok_or(CoreError::NotFound { entity: "user" })?;
         if old.email != user.email {
             if self.world.user_by_email.contains_key(&user.email) {
-                return Err(CoreError::conflict_on(
-                    "email_taken",
-                    "email",
-                    "this email is already registered",
-                ));
+                return Err(CoreError::conflict_on("email_taken", "email", "this email is already registered"));
             }
             self.world.user_by_email.remove(&old.email);
             self.world.user_by_email.insert(user.email.clone(), user.id);
@@ -48,12 +35,7 @@ impl UserRepo for MemTx {
         Ok(self.world.users.get(&id).cloned())
     }
     async fn by_email(&mut self, email: &str) -> CoreResult<Option<User>> {
-        Ok(self
-            .world
-            .user_by_email
-            .get(email)
-            .and_then(|id| self.world.users.get(id))
-            .cloned())
+        Ok(self.world.user_by_email.get(email).and_then(|id| self.world.users.get(id)).cloned())
     }
     async fn by_ids(&mut self, ids: &[UserId]) -> CoreResult<Vec<User>> {
         Ok(ids.iter().filter_map(|id| self.world.users.get(id).cloned()).collect())
@@ -68,11 +50,7 @@ impl CredentialRepo for MemTx {
         Ok(())
     }
     async fn one_time_by_hash(&mut self, purpose: TokenPurpose, hash: &str) -> CoreResult<Option<OneTimeToken>> {
-        let found = self
-            .world
-            .one_time_by_hash
-            .get(hash)
-            .and_then(|id| self.world.one_time.get(id));
+        let found = self.world.one_time_by_hash.get(hash).and_then(|id| self.world.one_time.get(id));
         Ok(found.filter(|t| t.purpose == purpose).cloned())
     }
     async fn use_one_time(&mut self, id: OneTimeTokenId, at: DateTime<Utc>) -> CoreResult<bool> {
@@ -98,11 +76,8 @@ impl CredentialRepo for MemTx {
         purpose: TokenPurpose,
         since: DateTime<Utc>,
     ) -> CoreResult<u64> {
-        let n = self
-            .world
-            .one_time
-            .values()
-            .filter(|t| t.user_id == user && t.purpose == purpose && t.created_at > since);
+        let n =
+            self.world.one_time.values().filter(|t| t.user_id == user && t.purpose == purpose && t.created_at > since);
         Ok(n.count() as u64)
     }
     async fn insert_session(&mut self, session: &Session) -> CoreResult<()> {
@@ -139,12 +114,7 @@ impl CredentialRepo for MemTx {
         Ok(())
     }
     async fn refresh_by_hash(&mut self, hash: &str) -> CoreResult<Option<RefreshToken>> {
-        Ok(self
-            .world
-            .refresh_by_hash
-            .get(hash)
-            .and_then(|id| self.world.refresh.get(id))
-            .cloned())
+        Ok(self.world.refresh_by_hash.get(hash).and_then(|id| self.world.refresh.get(id)).cloned())
     }
     async fn use_refresh(&mut self, id: RefreshTokenId, at: DateTime<Utc>) -> CoreResult<bool> {
         match self.world.refresh.get_mut(&id) {
@@ -164,13 +134,7 @@ impl AuditRepo for MemTx {
         Ok(())
     }
     async fn of_user(&mut self, user: UserId, limit: u32) -> CoreResult<Vec<AuditEvent>> {
-        let rows = self
-            .world
-            .audit
-            .iter()
-            .rev()
-            .filter(|e| e.user_id == Some(user))
-            .take(limit as usize);
+        let rows = self.world.audit.iter().rev().filter(|e| e.user_id == Some(user)).take(limit as usize);
         Ok(rows.cloned().collect())
     }
 }
@@ -181,28 +145,24 @@ impl OutboxRepo for MemTx {
         self.world.outbox.insert(job.id, (job.clone(), None));
         Ok(())
     }
-    async fn pending(&mut self, limit: u32) -> CoreResult<Vec<Job>> {
-        let rows = self
-            .world
-            .outbox
-            .values()
-            .filter(|(_, relayed)| relayed.is_none())
-            .take(limit as usize);
-        Ok(rows.map(|(job, _)| job.clone()).collect())
+    async fn pending(&mut self, limit: u32, stale_before: DateTime<Utc>) -> CoreResult<Vec<Job>> {
+        let due = self.world.outbox.values().filter(|(_, relayed)| relayed.is_none_or(|at| at < stale_before));
+        Ok(due.take(limit as usize).map(|(job, _)| job.clone()).collect())
     }
-    async fn mark_relayed(&mut self, ids: &[JobId], _at: DateTime<Utc>) -> CoreResult<()> {
-        // Nothing reads relayed jobs back in memory: drop them instead of keeping history.
+    async fn mark_relayed(&mut self, ids: &[JobId], at: DateTime<Utc>) -> CoreResult<()> {
         for id in ids {
-            self.world.outbox.remove(id);
+            if let Some(entry) = self.world.outbox.get_mut(id) {
+                entry.1 = Some(at);
+            }
         }
         Ok(())
     }
+    async fn mark_done(&mut self, id: JobId, _at: DateTime<Utc>) -> CoreResult<()> {
+        // Nothing reads finished jobs back in memory: drop them instead of keeping history.
+        self.world.outbox.remove(&id);
+        Ok(())
+    }
     async fn depth(&mut self) -> CoreResult<u64> {
-        Ok(self
-            .world
-            .outbox
-            .values()
-            .filter(|(_, relayed)| relayed.is_none())
-            .count() as u64)
+        Ok(self.world.outbox.values().filter(|(_, relayed)| relayed.is_none()).count() as u64)
     }
 }

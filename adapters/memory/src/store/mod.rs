@@ -50,9 +50,8 @@ pub(crate) struct MemTx {
 
 impl MemTx {
     pub fn tenant_data(&mut self) -> CoreResult<&mut TenantData> {
-        let tenant = self
-            .tenant
-            .ok_or_else(|| CoreError::internal("tenant data reached outside a tenant transaction"))?;
+        let tenant =
+            self.tenant.ok_or_else(|| CoreError::internal("tenant data reached outside a tenant transaction"))?;
         Ok(self.world.tenants.entry(tenant).or_default())
     }
 }
@@ -74,10 +73,7 @@ impl MemoryStore {
 impl Store for MemoryStore {
     async fn run_global(&self, work: GlobalWork) -> CoreResult<Erased> {
         let mut world = self.world.lock().await;
-        let mut tx = MemTx {
-            world: world.clone(),
-            tenant: None,
-        };
+        let mut tx = MemTx { world: world.clone(), tenant: None };
         let out = work(&mut tx).await;
         if out.is_ok() {
             *world = tx.world;
@@ -87,10 +83,7 @@ impl Store for MemoryStore {
 
     async fn run_tenant(&self, tenant: TenantId, work: TenantWork) -> CoreResult<Erased> {
         let mut world = self.world.lock().await;
-        let mut tx = MemTx {
-            world: world.clone(),
-            tenant: Some(tenant),
-        };
+        let mut tx = MemTx { world: world.clone(), tenant: Some(tenant) };
         let out = work(&mut tx).await;
         if out.is_ok() {
             *world = tx.world;
@@ -147,14 +140,6 @@ impl TenantTx for MemTx {
 /// A page cut from rows already sorted.
 pub(crate) fn paginate<T>(rows: Vec<T>, page: PageRequest) -> Page<T> {
     let total = rows.len() as u64;
-    let items = rows
-        .into_iter()
-        .skip(page.offset as usize)
-        .take(page.limit as usize)
-        .collect();
-    Page {
-        items,
-        total,
-        request: page,
-    }
+    let items = rows.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
+    Page { items, total, request: page }
 }

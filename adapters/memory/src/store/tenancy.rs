@@ -10,25 +10,13 @@ use chrono::{DateTime, Utc};
 fn company_clash(world: &super::World, c: &Company) -> Option<CoreError> {
     let others = || world.companies.values().filter(|o| o.id != c.id);
     if others().any(|o| o.name.to_lowercase() == c.name.to_lowercase()) {
-        return Some(CoreError::conflict_on(
-            "company_name_taken",
-            "name",
-            "a company with this name exists",
-        ));
+        return Some(CoreError::conflict_on("company_name_taken", "name", "a company with this name exists"));
     }
     if others().any(|o| o.phone_number == c.phone_number) {
-        return Some(CoreError::conflict_on(
-            "company_phone_taken",
-            "phone_number",
-            "a company with this phone exists",
-        ));
+        return Some(CoreError::conflict_on("company_phone_taken", "phone_number", "a company with this phone exists"));
     }
     if others().any(|o| o.nit == c.nit) {
-        return Some(CoreError::conflict_on(
-            "company_nit_taken",
-            "nit",
-            "a company with this NIT exists",
-        ));
+        return Some(CoreError::conflict_on("company_nit_taken", "nit", "a company with this NIT exists"));
     }
     None
 }
@@ -53,10 +41,7 @@ impl CompanyRepo for MemTx {
         Ok(self.world.companies.get(&id).cloned())
     }
     async fn by_ids(&mut self, ids: &[TenantId]) -> CoreResult<Vec<Company>> {
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.world.companies.get(id).cloned())
-            .collect())
+        Ok(ids.iter().filter_map(|id| self.world.companies.get(id).cloned()).collect())
     }
 }
 
@@ -65,10 +50,7 @@ impl MembershipRepo for MemTx {
     async fn insert(&mut self, m: &Membership) -> CoreResult<()> {
         let key = (m.user_id, m.company_id);
         if self.world.membership_by_key.contains_key(&key) {
-            return Err(CoreError::conflict(
-                "already_member",
-                "this user already belongs to the company",
-            ));
+            return Err(CoreError::conflict("already_member", "this user already belongs to the company"));
         }
         self.world.membership_by_key.insert(key, m.id);
         self.world.memberships.insert(m.id, m.clone());
@@ -83,31 +65,17 @@ impl MembershipRepo for MemTx {
         Ok(id.and_then(|id| self.world.memberships.get(id)).cloned())
     }
     async fn of_user(&mut self, user: UserId) -> CoreResult<Vec<Membership>> {
-        Ok(self
-            .world
-            .memberships
-            .values()
-            .filter(|m| m.user_id == user)
-            .cloned()
-            .collect())
+        Ok(self.world.memberships.values().filter(|m| m.user_id == user).cloned().collect())
     }
     async fn of_company(&mut self, company: TenantId, page: PageRequest) -> CoreResult<Page<Membership>> {
-        let mut rows: Vec<Membership> = self
-            .world
-            .memberships
-            .values()
-            .filter(|m| m.company_id == company)
-            .cloned()
-            .collect();
+        let mut rows: Vec<Membership> =
+            self.world.memberships.values().filter(|m| m.company_id == company).cloned().collect();
         rows.sort_by(|a, b| b.joined_at.cmp(&a.joined_at).then(b.id.cmp(&a.id)));
         Ok(paginate(rows, page))
     }
     async fn lock_active_owners(&mut self, company: TenantId) -> CoreResult<Vec<Membership>> {
-        let owners = self
-            .world
-            .memberships
-            .values()
-            .filter(|m| m.company_id == company && m.is_active && m.role == Role::Owner);
+        let owners =
+            self.world.memberships.values().filter(|m| m.company_id == company && m.is_active && m.role == Role::Owner);
         Ok(owners.cloned().collect())
     }
 }
@@ -119,10 +87,7 @@ impl InvitationRepo for MemTx {
             o.company_id == inv.company_id && o.invitee_email == inv.invitee_email && o.is_open() && o.id != inv.id
         });
         if clash && inv.is_open() {
-            return Err(CoreError::conflict(
-                "invitation_exists",
-                "an open invitation exists for this email",
-            ));
+            return Err(CoreError::conflict("invitation_exists", "an open invitation exists for this email"));
         }
         self.world.invitations.insert(inv.id, inv.clone());
         Ok(())
@@ -132,12 +97,7 @@ impl InvitationRepo for MemTx {
         Ok(())
     }
     async fn by_id(&mut self, company: TenantId, id: InvitationId) -> CoreResult<Option<Invitation>> {
-        Ok(self
-            .world
-            .invitations
-            .get(&id)
-            .filter(|i| i.company_id == company)
-            .cloned())
+        Ok(self.world.invitations.get(&id).filter(|i| i.company_id == company).cloned())
     }
     async fn by_token_hash(&mut self, hash: &str) -> CoreResult<Option<Invitation>> {
         Ok(self.world.invitations.values().find(|i| i.token_hash == hash).cloned())

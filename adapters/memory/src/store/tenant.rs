@@ -10,22 +10,11 @@ use async_trait::async_trait;
 impl PdvRepo for MemTx {
     async fn insert(&mut self, pdv: &Pdv) -> CoreResult<()> {
         let data = self.tenant_data()?;
-        if data
-            .pdvs
-            .values()
-            .any(|p| p.name.to_lowercase() == pdv.name.to_lowercase())
-        {
-            return Err(CoreError::conflict_on(
-                "pdv_name_taken",
-                "name",
-                "a point of sale with this name exists",
-            ));
+        if data.pdvs.values().any(|p| p.name.to_lowercase() == pdv.name.to_lowercase()) {
+            return Err(CoreError::conflict_on("pdv_name_taken", "name", "a point of sale with this name exists"));
         }
         if pdv.is_main && data.pdvs.values().any(|p| p.is_main) {
-            return Err(CoreError::conflict(
-                "main_pdv_exists",
-                "the company already has a main point of sale",
-            ));
+            return Err(CoreError::conflict("main_pdv_exists", "the company already has a main point of sale"));
         }
         data.pdvs.insert(pdv.id, pdv.clone());
         Ok(())
