@@ -14,4 +14,5 @@ mod openapi;
 mod ports_contract;
 mod redis;
 mod rls;
+mod s3;
 mod store_contract;
