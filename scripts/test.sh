@@ -21,6 +21,12 @@ fi
 if [ -n "${ALLY_TEST_REDIS_URL:-}" ]; then
     echo "tests: Redis at $ALLY_TEST_REDIS_URL"
 fi
+if [ -z "${ALLY_TEST_S3_ENDPOINT:-}" ] && curl -s -o /dev/null --max-time 1 http://127.0.0.1:3900 2>/dev/null; then
+    eval "$(S3_BUCKET=ally360-test bash scripts/s3-dev.sh env | sed 's/export S3_/export ALLY_TEST_S3_/')"
+fi
+if [ -n "${ALLY_TEST_S3_ENDPOINT:-}" ]; then
+    echo "tests: S3 at $ALLY_TEST_S3_ENDPOINT (run scripts/s3-dev.sh up to start one)"
+fi
 if [ -n "${ALLY_TEST_DATABASE_URL:-}" ]; then
     echo "tests: PostgreSQL at ${ALLY_TEST_DATABASE_URL%%\?*}"
 else

@@ -1,5 +1,6 @@
 //! Identity: accounts, email verification, sessions and passwords (spec 10 §3–4).
 
+mod avatar;
 pub mod model;
 mod passwords;
 pub mod repo;

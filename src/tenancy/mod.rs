@@ -3,6 +3,7 @@
 
 mod companies;
 mod invitations;
+mod logo;
 mod members;
 pub mod model;
 pub mod repo;

@@ -156,16 +156,24 @@ impl TestApp {
         Self::on(AppPorts { store, queue: sinks.queue, cache: sinks.cache, ..test_ports() }, sinks.mailer)
     }
 
-    /// The app on the given ports; `mailer` is the one inside them.
+    /// The app on the given ports; `mailer` is the one inside them. Objects go to a memory store
+    /// whose signed URLs the app serves.
     pub fn on(ports: AppPorts, mailer: Arc<LogMailer>) -> Self {
+        let objects = Arc::new(MemoryObjectStore::new("http://localhost", b"k"));
+        Self::with_objects(AppPorts { objects: objects.clone(), ..ports }, mailer, Some(objects))
+    }
+
+    /// The app on the given ports, serving the signed URLs of `served` when given.
+    pub fn with_objects(ports: AppPorts, mailer: Arc<LogMailer>, served: Option<Arc<MemoryObjectStore>>) -> Self {
         let clock = Arc::new(ManualClock::new());
         let app = App::new(AppPorts { clock: clock.clone(), mailer: mailer.clone(), ..ports }, Settings::default());
+        let served = served.map(|s| Arc::new(ServedObjects(s)) as Arc<dyn ally360_http::SignedObjects>);
         let config = ally360_http::HttpConfig {
             cors_origins: vec!["http://app.test".into()],
             max_body_bytes: 64 * 1024,
             docs: true,
         };
-        let client = TestClient::new(ally360_http::router(app.clone(), &config));
+        let client = TestClient::new(ally360_http::router(app.clone(), &config, served));
         Self { app, client, mailer, clock }
     }
 
@@ -295,6 +303,21 @@ impl TestApp {
         let company = self.company(&access, &format!("Empresa {}", unique())).await;
         let context = self.select(&access, &company).await;
         Owner { access, context, company, email }
+    }
+}
+
+/// The memory object store, as the HTTP adapter serves it.
+pub struct ServedObjects(pub Arc<MemoryObjectStore>);
+
+impl ally360_http::SignedObjects for ServedObjects {
+    fn check(&self, method: &str, key: &str, expires: i64, content_type: &str, sig: &str) -> bool {
+        self.0.check_url(method, key, expires, content_type, sig)
+    }
+    fn put(&self, key: &str, bytes: Vec<u8>, content_type: Option<String>) {
+        self.0.put(key, bytes, content_type)
+    }
+    fn get(&self, key: &str) -> Option<(Vec<u8>, Option<String>)> {
+        self.0.get(key)
     }
 }
 

@@ -7,6 +7,7 @@ mod api_company;
 mod api_invitations;
 mod api_members;
 mod api_sessions;
+mod api_uploads;
 mod degrade;
 mod harness;
 mod isolation;

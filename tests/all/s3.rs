@@ -17,7 +17,8 @@ pub fn s3_config() -> Option<S3Config> {
         eprintln!("skipped: S3 run (ALLY_TEST_S3_ENDPOINT is not set)");
         return None;
     };
-    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set with ALLY_TEST_S3_ENDPOINT"));
+    let var =
+        |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set with ALLY_TEST_S3_ENDPOINT"));
     Some(S3Config {
         public_url: endpoint.clone(),
         endpoint,
@@ -78,4 +79,37 @@ async fn s3_object_store_contract() {
     store.delete(&key).await.unwrap();
     assert_eq!(store.stat(&key).await.unwrap(), None);
     store.delete(&key).await.unwrap();
+}
+
+/// The avatar flow of the API with the S3 store: the browser PUTs to S3 and GETs from S3.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn avatar_goes_up_and_comes_down_through_s3() {
+    let Some(config) = s3_config() else { return };
+    let store = std::sync::Arc::new(S3ObjectStore::new(&config).unwrap());
+    store.ensure_bucket().await.unwrap();
+    let mailer = std::sync::Arc::new(ally360_memory::LogMailer::new());
+    let ports = ally360::AppPorts { objects: store, mailer: mailer.clone(), ..crate::harness::test_ports() };
+    let t = crate::harness::TestApp::with_objects(ports, mailer, None);
+    let login = t.user(&format!("s3-avatar-{}@example.com", crate::harness::unique())).await;
+    let token = login["access_token"].as_str().unwrap();
+    let up = t
+        .post(
+            "/auth/me/avatar/upload-url",
+            Some(token),
+            serde_json::json!({"filename": "yo.jpg", "content_type": "image/jpeg"}),
+        )
+        .await
+        .expect(200);
+    let url = up["upload_url"].as_str().unwrap();
+    assert!(url.starts_with(&config.public_url), "signed for the public URL: {url}");
+    let http = reqwest::Client::new();
+    let image: Vec<u8> = (0..10_000u32).map(|i| (i * 7 % 256) as u8).collect();
+    let put = http.put(url).header("Content-Type", "image/jpeg").body(image.clone()).send().await.unwrap();
+    assert_eq!(put.status().as_u16(), 200);
+    let me = t.post("/auth/me/avatar/confirm", Some(token), serde_json::json!({"key": up["key"]})).await.expect(200);
+    let download = me["profile"]["avatar_url"].as_str().unwrap();
+    let got = http.get(download).send().await.unwrap();
+    assert_eq!(got.status().as_u16(), 200);
+    assert_eq!(got.bytes().await.unwrap().to_vec(), image);
+    assert_eq!(http.get(tamper(download)).send().await.unwrap().status().as_u16(), 403);
 }

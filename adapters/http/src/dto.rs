@@ -210,3 +210,60 @@ impl From<&Pdv> for PdvOut {
         }
     }
 }
+
+/// Where and how to upload a file.
+#[derive(Object)]
+pub struct UploadOut {
+    /// Confirm the upload with this key.
+    pub key: String,
+    /// PUT the bytes here, with the given `Content-Type`, before `expires_at`.
+    pub upload_url: String,
+    pub method: String,
+    pub content_type: String,
+    pub max_bytes: u64,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<ally360::files::UploadTicket> for UploadOut {
+    fn from(t: ally360::files::UploadTicket) -> Self {
+        Self {
+            key: t.key,
+            upload_url: t.url.url,
+            method: t.url.method.into(),
+            content_type: t.content_type,
+            max_bytes: t.max_bytes,
+            expires_at: t.url.expires_at,
+        }
+    }
+}
+
+/// A file to upload.
+#[derive(Object)]
+pub struct UploadIn {
+    /// The original file name (used, sanitised, in the key).
+    pub filename: String,
+    /// image/jpeg, image/png or image/webp.
+    pub content_type: String,
+}
+
+/// An uploaded file to confirm.
+#[derive(Object)]
+pub struct ConfirmIn {
+    pub key: String,
+}
+
+/// A short-lived download URL.
+#[derive(Object)]
+pub struct ImageUrlOut {
+    pub url: String,
+    /// Kept for older clients: the same URL under the spec's name.
+    pub avatar_url: String,
+    pub expires_at: DateTime<Utc>,
+    pub expires_in: String,
+}
+
+impl ImageUrlOut {
+    pub fn new(url: ally360::ports::PresignedUrl) -> Self {
+        Self { avatar_url: url.url.clone(), url: url.url, expires_at: url.expires_at, expires_in: "1 hour".into() }
+    }
+}

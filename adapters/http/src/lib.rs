@@ -10,9 +10,11 @@ mod auth;
 mod body_check;
 mod dto;
 mod middleware;
+mod objects;
 mod problem;
 
 pub use api::service;
+pub use objects::SignedObjects;
 pub use problem::{ApiError, Problem};
 
 use ally360::App;
@@ -37,9 +39,18 @@ impl Default for HttpConfig {
 }
 
 /// The whole HTTP application over `app`.
-pub fn router(app: App, config: &HttpConfig) -> poem::endpoint::BoxEndpoint<'static> {
+///
+/// `objects` serves the presigned URLs of a store without a server of its own (the memory store).
+pub fn router(
+    app: App,
+    config: &HttpConfig,
+    objects: Option<std::sync::Arc<dyn SignedObjects>>,
+) -> poem::endpoint::BoxEndpoint<'static> {
     let api = service(&app);
     let mut route = Route::new().at("/openapi.json", api.spec_endpoint()).at("/openapi.yaml", api.spec_endpoint_yaml());
+    if let Some(store) = objects {
+        route = route.at("/objects/*key", objects::endpoint(store));
+    }
     if config.docs {
         route = route.nest("/docs", api.swagger_ui());
     }

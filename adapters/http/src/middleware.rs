@@ -43,7 +43,9 @@ pub async fn around<E: Endpoint>(
     async move {
         let started = std::time::Instant::now();
         let (method, path) = (req.method().to_string(), req.uri().path().to_string());
-        let mut resp = match read_body(&mut req, max_body).await {
+        // Uploads to the service's own object URLs may be larger than API bodies.
+        let limit = if path.starts_with("/objects/") { crate::objects::MAX_OBJECT_BYTES } else { max_body };
+        let mut resp = match read_body(&mut req, limit).await {
             Err(too_large) => too_large,
             Ok(body) => match next.call(req).await {
                 Ok(r) => r.into_response(),

@@ -65,7 +65,13 @@ impl S3ObjectStore {
         if exists.map_err(unavailable)?.exists() {
             return Ok(());
         }
-        self.internal.create_bucket(&self.bucket).map_err(CoreError::internal)?.build().send().await.map_err(unavailable)?;
+        self.internal
+            .create_bucket(&self.bucket)
+            .map_err(CoreError::internal)?
+            .build()
+            .send()
+            .await
+            .map_err(unavailable)?;
         tracing::info!(bucket = %self.bucket, "bucket created");
         Ok(())
     }
@@ -120,7 +126,13 @@ impl ObjectStore for S3ObjectStore {
     }
 
     async fn ping(&self) -> CoreResult<()> {
-        self.internal.bucket_exists(&self.bucket).map_err(CoreError::internal)?.build().send().await.map_err(unavailable)?;
+        self.internal
+            .bucket_exists(&self.bucket)
+            .map_err(CoreError::internal)?
+            .build()
+            .send()
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! The `ally360` binary: `serve` (default), `worker`, `migrate`, `openapi`.
 
 mod config;
+mod objects;
 mod wiring;
 
 use anyhow::Context;

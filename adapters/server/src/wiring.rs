@@ -1,10 +1,12 @@
 //! The composition root: picks an adapter for every port from the configuration.
 
 use crate::config::Config;
-use ally360::ports::{Cache, JobQueue, Mailer, RateLimiter, Store};
+use crate::objects::ServedObjects;
+use ally360::ports::{Cache, JobQueue, Mailer, ObjectStore, RateLimiter, Store};
 use ally360::{App, AppPorts, Settings};
 use ally360_crypto::{Argon2Hasher, HmacTokenIssuer};
 use ally360_http::HttpConfig;
+use ally360_http::SignedObjects;
 use ally360_memory::*;
 use ally360_redis::{QueueConfig, RedisCache, RedisConn, RedisQueue, RedisRateLimiter};
 use anyhow::Context;
@@ -12,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Builds the application on the adapters the configuration selects.
-pub async fn build(config: &Config) -> anyhow::Result<App> {
+pub async fn build(config: &Config) -> anyhow::Result<(App, Option<Arc<dyn SignedObjects>>)> {
     let store: Arc<dyn Store> = match &config.database_url {
         Some(url) => {
             if config.migrate_on_start {
@@ -42,6 +44,20 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
             }
             None => (Arc::new(MemoryCache::new()), Arc::new(MemoryRateLimiter::new()), Arc::new(MemoryQueue::new(5))),
         };
+    let (objects, served): (Arc<dyn ObjectStore>, Option<Arc<dyn SignedObjects>>) = match &config.s3 {
+        Some(s3) => {
+            let store = ally360_minio::S3ObjectStore::new(s3).context("S3 configuration")?;
+            if let Err(e) = store.ensure_bucket().await {
+                tracing::warn!(error = %e, "object store unreachable at start; uploads fail until it answers");
+            }
+            tracing::info!(bucket = %s3.bucket, "object store: s3");
+            (Arc::new(store), None)
+        }
+        None => {
+            let store = Arc::new(MemoryObjectStore::new(&config.public_url, config.jwt_secret.as_bytes()));
+            (store.clone(), Some(Arc::new(ServedObjects(store))))
+        }
+    };
     let ports = AppPorts {
         store,
         hasher: Arc::new(Argon2Hasher::new()),
@@ -51,7 +67,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         queue,
         cache,
         rate_limiter,
-        objects: Arc::new(MemoryObjectStore::new(&config.public_url, config.jwt_secret.as_bytes())),
+        objects,
     };
     let settings = Settings {
         frontend_url: config.frontend_url.clone(),
@@ -59,7 +75,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         tenant_api_limit: config.tenant_api_limit,
         ..Settings::default()
     };
-    Ok(App::new(ports, settings))
+    Ok((App::new(ports, settings), served))
 }
 
 /// The OpenAPI document (built on memory adapters: the spec does not depend on them).
@@ -101,7 +117,7 @@ async fn run_jobs(app: App, consumer: String) {
 
 /// `ally360 serve`: the HTTP API, with an embedded worker.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let app = build(&config).await?;
+    let (app, served) = build(&config).await?;
     if config.redis_url.is_none() {
         // The memory queue lives in this process: so does its worker. With Redis, run `ally360 worker`.
         tokio::spawn(run_jobs(app.clone(), format!("embedded-{}", std::process::id())));
@@ -111,7 +127,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_body_bytes: config.max_body_bytes,
         docs: config.docs,
     };
-    let router = ally360_http::router(app, &http);
+    let router = ally360_http::router(app, &http, served);
     tracing::info!(bind = %config.bind, environment = %config.environment, "listening (docs at /docs)");
     poem::Server::new(poem::listener::TcpListener::bind(config.bind.clone()))
         .run_with_graceful_shutdown(
@@ -127,7 +143,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// `ally360 worker`: runs jobs only.
 pub async fn worker(config: Config) -> anyhow::Result<()> {
-    let app = build(&config).await?;
+    let (app, _) = build(&config).await?;
     run_jobs(app, format!("worker-{}", std::process::id())).await;
     Ok(())
 }

@@ -2,8 +2,8 @@
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
-use crate::dto::{MessageOut, UserOut};
-use crate::problem::ApiResult;
+use crate::dto::{ConfirmIn, ImageUrlOut, MessageOut, UploadIn, UploadOut, UserOut};
+use crate::problem::{ApiError, ApiResult};
 use ally360::identity::ProfilePatch;
 use ally360::App;
 use chrono::{DateTime, Utc};
@@ -64,12 +64,44 @@ struct ResetIn {
     new_password: String,
 }
 
+impl AccountApi {
+    async fn with_avatar(&self, user: &ally360::identity::model::User) -> ApiResult<Json<UserOut>> {
+        let mut out = UserOut::from(user);
+        out.profile.avatar_url = self.app.identity.avatar_url(user).await?.map(|u| u.url);
+        Ok(Json(out))
+    }
+}
+
 #[OpenApi(tag = "ApiTags::Account")]
 impl AccountApi {
-    /// The caller's account.
+    /// The caller's account (with a one-hour avatar URL).
     #[oai(path = "/auth/me", method = "get", operation_id = "get_me")]
     async fn me(&self, auth: BearerAuth) -> ApiResult<Json<UserOut>> {
-        Ok(Json((&self.app.identity.me(&auth.0).await?).into()))
+        let user = self.app.identity.me(&auth.0).await?;
+        self.with_avatar(&user).await
+    }
+
+    /// A URL to upload an avatar (JPEG, PNG or WebP, at most 5 MB), valid ten minutes.
+    #[oai(path = "/auth/me/avatar/upload-url", method = "post", operation_id = "avatar_upload_url")]
+    async fn avatar_upload(&self, auth: BearerAuth, body: Json<UploadIn>) -> ApiResult<Json<UploadOut>> {
+        Ok(Json(self.app.identity.avatar_upload(&auth.0, &body.0.filename, &body.0.content_type).await?.into()))
+    }
+
+    /// Makes the uploaded image the avatar (checked: type and size); the previous one is deleted.
+    #[oai(path = "/auth/me/avatar/confirm", method = "post", operation_id = "avatar_confirm")]
+    async fn avatar_confirm(&self, auth: BearerAuth, body: Json<ConfirmIn>) -> ApiResult<Json<UserOut>> {
+        let user = self.app.identity.confirm_avatar(&auth.0, &body.0.key).await?;
+        self.with_avatar(&user).await
+    }
+
+    /// A one-hour download URL of the avatar.
+    #[oai(path = "/auth/me/avatar", method = "get", operation_id = "get_avatar")]
+    async fn avatar(&self, auth: BearerAuth) -> ApiResult<Json<ImageUrlOut>> {
+        let user = self.app.identity.me(&auth.0).await?;
+        match self.app.identity.avatar_url(&user).await? {
+            Some(url) => Ok(Json(ImageUrlOut::new(url))),
+            None => Err(ApiError::new(poem::http::StatusCode::NOT_FOUND, "not_found", "no avatar")),
+        }
     }
 
     /// Changes the caller's profile (only the fields given).

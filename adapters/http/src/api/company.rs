@@ -2,7 +2,7 @@
 
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
-use crate::dto::{CompanyOut, ContextTokenResponse, PdvOut};
+use crate::dto::{CompanyOut, ConfirmIn, ContextTokenResponse, ImageUrlOut, PdvOut, UploadIn, UploadOut};
 use crate::problem::{ApiError, ApiResult};
 use ally360::tenancy::{CompanyInput, CompanyPatch};
 use ally360::App;
@@ -144,9 +144,12 @@ impl CompanyApi {
     async fn me(&self, auth: BearerAuth, req: &Request) -> ApiResult<Json<CompanyMeOut>> {
         let actor = actor(&self.app, &auth, req).await?;
         let d = self.app.tenancy.company_detail(&actor).await?;
+        let logo_url = self.app.tenancy.logo_url(&d.company).await?.map(|u| u.url);
+        let mut company = CompanyOut::from(&d.company);
+        company.logo = logo_url.clone();
         Ok(Json(CompanyMeOut {
-            company: (&d.company).into(),
-            logo_url: None,
+            company,
+            logo_url,
             is_active: d.company.is_active,
             created_at: d.company.created_at,
             user_role: d.role.to_string(),
@@ -179,6 +182,39 @@ impl CompanyApi {
             Err(_) => return Err(ApiError::new(poem::http::StatusCode::NOT_FOUND, "not_found", "company not found")),
         };
         Ok(Json((&self.app.tenancy.update_company(&actor, body.0.into()).await?).into()))
+    }
+
+    /// A URL to upload a logo (owner or admin; JPEG, PNG or WebP, at most 5 MB), valid ten minutes.
+    #[oai(path = "/company/me/logo/upload-url", method = "post", operation_id = "logo_upload_url")]
+    async fn logo_upload(&self, auth: BearerAuth, req: &Request, body: Json<UploadIn>) -> ApiResult<Json<UploadOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        Ok(Json(self.app.tenancy.logo_upload(&actor, &body.0.filename, &body.0.content_type).await?.into()))
+    }
+
+    /// Makes the uploaded image the logo (checked: type and size); the previous one is deleted.
+    #[oai(path = "/company/me/logo/confirm", method = "post", operation_id = "logo_confirm")]
+    async fn logo_confirm(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        body: Json<ConfirmIn>,
+    ) -> ApiResult<Json<CompanyOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        let company = self.app.tenancy.confirm_logo(&actor, &body.0.key).await?;
+        let mut out = CompanyOut::from(&company);
+        out.logo = self.app.tenancy.logo_url(&company).await?.map(|u| u.url);
+        Ok(Json(out))
+    }
+
+    /// A one-hour download URL of the logo.
+    #[oai(path = "/company/me/logo", method = "get", operation_id = "get_logo")]
+    async fn logo(&self, auth: BearerAuth, req: &Request) -> ApiResult<Json<ImageUrlOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        let detail = self.app.tenancy.company_detail(&actor).await?;
+        match self.app.tenancy.logo_url(&detail.company).await? {
+            Some(url) => Ok(Json(ImageUrlOut::new(url))),
+            None => Err(ApiError::new(poem::http::StatusCode::NOT_FOUND, "not_found", "no logo")),
+        }
     }
 
     /// The points of sale of the company of the request.
