@@ -24,6 +24,12 @@ fi
 if [ -z "${ALLY_TEST_S3_ENDPOINT:-}" ] && curl -s -o /dev/null --max-time 1 http://127.0.0.1:3900 2>/dev/null; then
     eval "$(S3_BUCKET=ally360-test bash scripts/s3-dev.sh env | sed 's/export S3_/export ALLY_TEST_S3_/')"
 fi
+if [ -z "${ALLY_TEST_SMTP_URL:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null; then
+    eval "$(bash scripts/smtp-sink.sh env)"
+fi
+if [ -n "${ALLY_TEST_SMTP_URL:-}" ]; then
+    echo "tests: SMTP sink at $ALLY_TEST_SMTP_URL (run scripts/smtp-sink.sh up to start one)"
+fi
 if [ -n "${ALLY_TEST_S3_ENDPOINT:-}" ]; then
     echo "tests: S3 at $ALLY_TEST_S3_ENDPOINT (run scripts/s3-dev.sh up to start one)"
 fi

@@ -153,10 +153,15 @@ impl TestApp {
             Backend::Postgres => shared_sinks(),
         };
         let store = store(backend).await;
-        Self::on(AppPorts { store, queue: sinks.queue, cache: sinks.cache, ..test_ports() }, sinks.mailer)
+        let mailer = sinks.mailer.clone();
+        Self::on(
+            AppPorts { store, queue: sinks.queue, cache: sinks.cache, mailer: sinks.mailer, ..test_ports() },
+            mailer,
+        )
     }
 
-    /// The app on the given ports; `mailer` is the one inside them. Objects go to a memory store
+    /// The app on the given ports; `mailer` is the log mailer to read emails from (usually the one
+    /// inside the ports). Objects go to a memory store
     /// whose signed URLs the app serves.
     pub fn on(ports: AppPorts, mailer: Arc<LogMailer>) -> Self {
         let objects = Arc::new(MemoryObjectStore::new("http://localhost", b"k"));
@@ -166,7 +171,7 @@ impl TestApp {
     /// The app on the given ports, serving the signed URLs of `served` when given.
     pub fn with_objects(ports: AppPorts, mailer: Arc<LogMailer>, served: Option<Arc<MemoryObjectStore>>) -> Self {
         let clock = Arc::new(ManualClock::new());
-        let app = App::new(AppPorts { clock: clock.clone(), mailer: mailer.clone(), ..ports }, Settings::default());
+        let app = App::new(AppPorts { clock: clock.clone(), ..ports }, Settings::default());
         let served = served.map(|s| Arc::new(ServedObjects(s)) as Arc<dyn ally360_http::SignedObjects>);
         let config = ally360_http::HttpConfig {
             cors_origins: vec!["http://app.test".into()],

@@ -16,4 +16,5 @@ mod ports_contract;
 mod redis;
 mod rls;
 mod s3;
+mod smtp;
 mod store_contract;

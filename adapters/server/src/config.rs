@@ -11,6 +11,8 @@ pub struct Config {
     pub database_url: Option<String>,
     pub database_admin_url: Option<String>,
     pub redis_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub email_from: String,
     pub s3: Option<ally360_minio::S3Config>,
     pub login_limit: u32,
     pub tenant_api_limit: u32,
@@ -58,6 +60,8 @@ impl Config {
             database_url: var("DATABASE_URL"),
             database_admin_url: var("DATABASE_ADMIN_URL"),
             redis_url: var("REDIS_URL"),
+            smtp_url: var("SMTP_URL"),
+            email_from: var("EMAIL_FROM").unwrap_or_else(|| "Ally360 <no-reply@localhost>".into()),
             s3: match var("S3_ENDPOINT") {
                 None => None,
                 Some(endpoint) => Some(ally360_minio::S3Config {

@@ -30,7 +30,16 @@ pub async fn build(config: &Config) -> anyhow::Result<(App, Option<Arc<dyn Signe
             Arc::new(MemoryStore::new())
         }
     };
-    let mailer: Arc<dyn Mailer> = Arc::new(LogMailer::new());
+    let mailer: Arc<dyn Mailer> = match &config.smtp_url {
+        Some(url) => {
+            tracing::info!("mailer: smtp");
+            Arc::new(ally360_smtp::SmtpMailer::new(url, &config.email_from).context("SMTP_URL / EMAIL_FROM")?)
+        }
+        None => {
+            tracing::info!("mailer: log (emails are written to the log)");
+            Arc::new(LogMailer::new())
+        }
+    };
     let (cache, rate_limiter, queue): (Arc<dyn Cache>, Arc<dyn RateLimiter>, Arc<dyn JobQueue>) =
         match &config.redis_url {
             Some(url) => {
