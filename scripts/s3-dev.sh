@@ -60,6 +60,8 @@ TOML
     $G bucket info "$bucket" >/dev/null 2>&1 || $G bucket create "$bucket" >/dev/null
     $G key info "$key_id" >/dev/null 2>&1 || $G key import --yes "$key_id" "$secret" >/dev/null
     $G bucket allow --read --write --owner "$bucket" --key "$key_id" >/dev/null
+    # The service creates its bucket at start when missing.
+    $G key allow --create-bucket "$key_id" >/dev/null
     echo "s3-dev: up at http://127.0.0.1:3900 (bucket $bucket)"
 }
 

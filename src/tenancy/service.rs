@@ -87,7 +87,10 @@ impl TenancyService {
                 }
             }
             Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "cache unavailable; reading the membership from the store"),
+            Err(e) => {
+                self.ctx.metrics.incr("cache_requests_total", &[("cache", "membership"), ("outcome", "error")]);
+                tracing::warn!(error = %e, "cache unavailable; reading the membership from the store");
+            }
         }
         self.ctx.metrics.incr("cache_requests_total", &[("cache", "membership"), ("outcome", "miss")]);
         let (membership, _) =

@@ -73,7 +73,7 @@ pub async fn around<E: Endpoint>(
         metrics.incr("http_requests_total", &[("method", &method), ("route", &route), ("status", &status)]);
         metrics.observe(
             "http_request_duration_seconds",
-            &[("method", &method), ("route", &route)],
+            &[("method", &method), ("route", &route), ("status", &status)],
             elapsed.as_secs_f64(),
         );
         tracing::info!(status = resp.status().as_u16(), ms = elapsed.as_millis() as u64, "request done");
