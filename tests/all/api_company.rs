@@ -164,15 +164,7 @@ async fn patch_by_id_answers_404_for_foreign_companies(t: TestApp) {
 
 async fn viewer_cannot_write_or_read_pdvs(t: TestApp) {
     let owner = t.owner().await;
-    let email = format!("viewer-{}@example.com", unique());
-    t.post("/auth/invite-user", Some(&owner.context), json!({"email": email, "role": "viewer"})).await.expect(200);
-    let token = t.emailed_token(&email, "accept-invitation").await.unwrap();
-    let profile = json!({"first_name": "Vera", "last_name": "Vista"});
-    t.post("/auth/accept-invitation", None, json!({"token": token, "password": "viewer-pass-1", "profile": profile}))
-        .await
-        .expect(200);
-    let login = t.login(&email, "viewer-pass-1").await;
-    let ctx = t.select(login["access_token"].as_str().unwrap(), &owner.company).await;
+    let (_, ctx, _) = t.member(&owner, "viewer").await;
     assert_eq!(t.get("/company/me", Some(&ctx)).await.expect(200)["user_role"], "viewer");
     t.patch("/company/me", Some(&ctx), json!({"description": "hack"})).await.problem(403, "insufficient_role");
     t.get("/company/pdvs", Some(&ctx)).await.problem(403, "insufficient_role");

@@ -12,7 +12,7 @@ on_every_backend!(
     invitation_expires_after_seven_days,
 );
 
-pub async fn invite(t: &TestApp, owner: &Owner, role: &str) -> (String, String) {
+async fn invite(t: &TestApp, owner: &Owner, role: &str) -> (String, String) {
     let email = format!("inv-{}@example.com", unique());
     t.post("/auth/invite-user", Some(&owner.context), json!({"email": email.to_uppercase(), "role": role}))
         .await
@@ -21,7 +21,7 @@ pub async fn invite(t: &TestApp, owner: &Owner, role: &str) -> (String, String) 
     (email, token)
 }
 
-pub fn profile() -> Value {
+fn profile() -> Value {
     json!({"first_name": "Nuevo", "last_name": "Miembro"})
 }
 

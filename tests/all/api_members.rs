@@ -1,26 +1,10 @@
 //! Company members: roles, removal, listing.
 
-use crate::api_invitations::{invite, profile};
-use crate::harness::{Owner, TestApp};
+use crate::harness::TestApp;
 use crate::on_every_backend;
 use serde_json::json;
 
 on_every_backend!(role_changes_and_last_owner, removed_member_loses_access_at_once, members_list_is_paginated,);
-
-async fn join(t: &TestApp, owner: &Owner, role: &str) -> (String, String, String) {
-    let (email, token) = invite(t, owner, role).await;
-    let accepted = t
-        .post(
-            "/auth/accept-invitation",
-            None,
-            json!({"token": token, "password": "member-pass-1", "profile": profile()}),
-        )
-        .await
-        .expect(200);
-    let login = t.login(&email, "member-pass-1").await;
-    let ctx = t.select(login["access_token"].as_str().unwrap(), &owner.company).await;
-    (accepted["user_id"].as_str().unwrap().to_string(), ctx, email)
-}
 
 async fn role_changes_and_last_owner(t: TestApp) {
     let owner = t.owner().await;
@@ -29,8 +13,8 @@ async fn role_changes_and_last_owner(t: TestApp) {
         .await
         .problem(409, "last_owner");
     t.delete(&format!("/auth/company/users/{me}"), Some(&owner.context)).await.problem(409, "last_owner");
-    let (admin_id, admin_ctx, _) = join(&t, &owner, "admin").await;
-    let (seller_id, _, _) = join(&t, &owner, "seller").await;
+    let (admin_id, admin_ctx, _) = t.member(&owner, "admin").await;
+    let (seller_id, _, _) = t.member(&owner, "seller").await;
     // Admins manage non-owners but never touch owners.
     let changed = t
         .patch(&format!("/auth/company/users/{seller_id}/role"), Some(&admin_ctx), json!({"role": "viewer"}))
@@ -64,7 +48,7 @@ async fn role_changes_and_last_owner(t: TestApp) {
 
 async fn removed_member_loses_access_at_once(t: TestApp) {
     let owner = t.owner().await;
-    let (seller_id, seller_ctx, email) = join(&t, &owner, "seller").await;
+    let (seller_id, seller_ctx, email) = t.member(&owner, "seller").await;
     t.get("/company/me", Some(&seller_ctx)).await.expect(200);
     t.get("/auth/company/users", Some(&seller_ctx)).await.problem(403, "insufficient_role");
     assert_eq!(t.delete(&format!("/auth/company/users/{seller_id}"), Some(&owner.context)).await.status.as_u16(), 204);
@@ -87,7 +71,7 @@ async fn removed_member_loses_access_at_once(t: TestApp) {
 async fn members_list_is_paginated(t: TestApp) {
     let owner = t.owner().await;
     for _ in 0..2 {
-        join(&t, &owner, "viewer").await;
+        t.member(&owner, "viewer").await;
     }
     let page = t.get("/auth/company/users?page=1&limit=2", Some(&owner.context)).await.expect(200);
     assert_eq!(page["total"], 3);

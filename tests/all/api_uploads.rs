@@ -67,15 +67,7 @@ async fn avatar_upload_confirm_and_download(t: TestApp) {
 
 async fn logo_upload_is_for_owners_and_admins(t: TestApp) {
     let owner = t.owner().await;
-    let email = format!("viewer-{}@example.com", unique());
-    t.post("/auth/invite-user", Some(&owner.context), json!({"email": email, "role": "viewer"})).await.expect(200);
-    let token = t.emailed_token(&email, "accept-invitation").await.unwrap();
-    let profile = json!({"first_name": "Vera", "last_name": "Vista"});
-    t.post("/auth/accept-invitation", None, json!({"token": token, "password": "viewer-pass-1", "profile": profile}))
-        .await
-        .expect(200);
-    let viewer = t.login(&email, "viewer-pass-1").await;
-    let viewer_ctx = t.select(viewer["access_token"].as_str().unwrap(), &owner.company).await;
+    let (_, viewer_ctx, _) = t.member(&owner, "viewer").await;
     t.post("/company/me/logo/upload-url", Some(&viewer_ctx), json!({"filename": "l.png", "content_type": "image/png"}))
         .await
         .problem(403, "insufficient_role");

@@ -300,6 +300,20 @@ impl TestApp {
         ctx["access_token"].as_str().expect("context token").to_string()
     }
 
+    /// A new user invited to `owner`'s company with `role`, who accepted and selected it:
+    /// (user id, context token, email). The password is `member-pass-1`.
+    pub async fn member(&self, owner: &Owner, role: &str) -> (String, String, String) {
+        let email = format!("member-{}@example.com", unique());
+        self.post("/auth/invite-user", Some(&owner.context), json!({"email": email, "role": role})).await.expect(200);
+        let token = self.emailed_token(&email, "accept-invitation").await.expect("invitation email");
+        let profile = json!({"first_name": "Nuevo", "last_name": "Miembro"});
+        let body = json!({"token": token, "password": "member-pass-1", "profile": profile});
+        let accepted = self.post("/auth/accept-invitation", None, body).await.expect(200);
+        let login = self.login(&email, "member-pass-1").await;
+        let context = self.select(login["access_token"].as_str().expect("access"), &owner.company).await;
+        (accepted["user_id"].as_str().expect("user id").to_string(), context, email)
+    }
+
     /// A fresh user who owns a fresh company: (access token, context token, company id, email).
     pub async fn owner(&self) -> Owner {
         let email = format!("owner-{}@example.com", unique());

@@ -3,7 +3,7 @@
 
 #[test]
 fn openapi_yaml_is_current() {
-    let app = ally360::App::new(crate::ports_contract::memory_ports(), ally360::Settings::default());
+    let app = ally360::App::new(crate::harness::test_ports(), ally360::Settings::default());
     let generated = ally360_http::openapi_yaml(&app);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml");
     if std::env::var("UPDATE_OPENAPI").as_deref() == Ok("1") {
@@ -18,7 +18,7 @@ fn openapi_yaml_is_current() {
 
 #[test]
 fn every_operation_has_an_id_and_a_tag() {
-    let app = ally360::App::new(crate::ports_contract::memory_ports(), ally360::Settings::default());
+    let app = ally360::App::new(crate::harness::test_ports(), ally360::Settings::default());
     let spec: serde_json::Value = serde_json::from_str(&ally360_http::service(&app).spec()).unwrap();
     let mut ids = std::collections::HashSet::new();
     for (path, item) in spec["paths"].as_object().unwrap() {

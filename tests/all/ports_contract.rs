@@ -10,21 +10,6 @@ use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Every port on its memory adapter.
-pub fn memory_ports() -> AppPorts {
-    AppPorts {
-        store: Arc::new(MemoryStore::new()),
-        hasher: Arc::new(Argon2Hasher::for_tests()),
-        tokens: Arc::new(HmacTokenIssuer::new(b"openapi")),
-        clock: Arc::new(SystemClock),
-        mailer: Arc::new(LogMailer::new()),
-        queue: Arc::new(MemoryQueue::new(5)),
-        cache: Arc::new(MemoryCache::new()),
-        rate_limiter: Arc::new(MemoryRateLimiter::new()),
-        objects: Arc::new(MemoryObjectStore::new("http://localhost", b"openapi")),
-    }
-}
-
 pub async fn cache_suite(cache: &dyn Cache) {
     let key = format!("contract:{}", uuid::Uuid::now_v7());
     assert_eq!(cache.get(&key).await.unwrap(), None);
