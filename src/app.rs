@@ -28,6 +28,9 @@ pub struct Settings {
     pub verify_grace: Duration,
     /// Sign-in attempts allowed per IP and email in `limit_window`.
     pub login_limit: u32,
+    /// Calls of each public endpoint (register, resend, password reset, invitation lookup and
+    /// acceptance) allowed per client IP in `limit_window`.
+    pub public_limit: u32,
     /// Requests allowed per company in `limit_window`.
     pub tenant_api_limit: u32,
     /// The window of both budgets.
@@ -48,6 +51,7 @@ impl Default for Settings {
             verify_grace: Duration::from_secs(10 * 60),
             login_limit: 10,
             tenant_api_limit: 600,
+            public_limit: 30,
             limit_window: Duration::from_secs(60),
             membership_cache_ttl: Duration::from_secs(60),
         }
@@ -81,6 +85,11 @@ impl Ctx {
     }
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.ports.clock.now()
+    }
+
+    /// Counts one call of a public endpoint against the caller's per-IP budget.
+    pub async fn public_budget(&self, action: &str, client: &str) -> CoreResult<()> {
+        self.within_budget("public", &format!("ally360:public:{action}:{client}"), self.settings.public_limit).await
     }
 
     /// Counts one request against a budget. A limiter that fails lets the request through (the

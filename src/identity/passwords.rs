@@ -46,7 +46,8 @@ impl IdentityService {
 
     /// Sends a one-hour reset link. Always answers the same, known email or not; at most one link a
     /// minute and five a day per address.
-    pub async fn request_password_reset(&self, email: &str) -> CoreResult<()> {
+    pub async fn request_password_reset(&self, email: &str, client: &str) -> CoreResult<()> {
+        self.ctx.public_budget("request_password_reset", client).await?;
         let email = validate::email("email", email).map_err(|e| CoreError::Validation(vec![e]))?;
         let (ctx, now) = (self.ctx.clone(), self.ctx.now());
         in_global(self.ctx.store(), move |tx| {

@@ -113,8 +113,8 @@ impl IdentityService {
     }
 
     /// Creates an inactive account and queues the verification email. A known email gets the same
-    /// answer (no enumeration); its owner is told by email instead.
-    pub async fn register(&self, input: RegisterInput) -> CoreResult<RegisterOutcome> {
+    /// answer (no enumeration); its owner is told by email instead. Each client IP has a budget.
+    pub async fn register(&self, input: RegisterInput, client: &str) -> CoreResult<RegisterOutcome> {
         let mut checks = Checks::new();
         let email = checks.take(validate::email("email", &input.email));
         checks.take(validate::password("password", &input.password));
@@ -123,6 +123,7 @@ impl IdentityService {
         let (Some(email), Some(profile)) = (email, profile) else {
             return Err(CoreError::internal("validation passed without values"));
         };
+        self.ctx.public_budget("register", client).await?;
         let password_hash = self.ctx.ports.hasher.hash(&input.password).await?;
         let ctx = self.ctx.clone();
         let now = ctx.now();
@@ -208,7 +209,8 @@ impl IdentityService {
     }
 
     /// Sends a new verification link to an unverified account. Always answers the same.
-    pub async fn resend_verification(&self, email: &str) -> CoreResult<()> {
+    pub async fn resend_verification(&self, email: &str, client: &str) -> CoreResult<()> {
+        self.ctx.public_budget("resend_verification", client).await?;
         let email = validate::email("email", email).map_err(|e| CoreError::Validation(vec![e]))?;
         let ctx = self.ctx.clone();
         let now = ctx.now();

@@ -85,7 +85,7 @@ async fn register_writes_user_token_and_email_job_in_one_unit_of_work() {
     tx.audit.expect_record().returning(|_| Ok(()));
     let store = TestStore::new(tx);
     let app = app(store.clone(), hashing_mocks());
-    let out = app.identity.register(input("  ANA@example.com ")).await.unwrap();
+    let out = app.identity.register(input("  ANA@example.com "), "10.0.0.1").await.unwrap();
     assert_eq!(out.email, "ana@example.com");
     assert_eq!(store.runs(), 1, "user, token and job are written by one unit of work");
 }
@@ -103,14 +103,14 @@ async fn register_of_a_known_email_changes_nothing_and_notifies_the_owner() {
         .withf(|job| matches!(&job.task, Task::SendEmail(e) if e.subject == "Ya tienes una cuenta en Ally360"))
         .returning(|_| Ok(()));
     let app = app(TestStore::new(tx), hashing_mocks());
-    assert_eq!(app.identity.register(input("ana@example.com")).await.unwrap().email, "ana@example.com");
+    assert_eq!(app.identity.register(input("ana@example.com"), "10.0.0.1").await.unwrap().email, "ana@example.com");
 }
 
 #[tokio::test]
 async fn invalid_registration_touches_no_port() {
     let store = TestStore::new(TestTx::default());
     let app = app(store.clone(), Mocks::default());
-    let err = app.identity.register(input("nope")).await.unwrap_err();
+    let err = app.identity.register(input("nope"), "10.0.0.1").await.unwrap_err();
     assert!(matches!(err, CoreError::Validation(ref e) if e[0].field == "email"));
     assert_eq!(store.runs(), 0);
 }

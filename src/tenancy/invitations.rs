@@ -164,7 +164,8 @@ impl TenancyService {
     }
 
     /// What an invitation token gives access to, while it is pending.
-    pub async fn invitation_info(&self, token: &str) -> CoreResult<InvitationInfo> {
+    pub async fn invitation_info(&self, token: &str, client: &str) -> CoreResult<InvitationInfo> {
+        self.ctx.public_budget("invitation_info", client).await?;
         let (hash, now) = (self.ctx.ports.tokens.hash_secret(token.trim()), self.ctx.now());
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
@@ -178,7 +179,8 @@ impl TenancyService {
 
     /// Accepts an invitation by creating the account (active and verified: the token proves the
     /// mailbox). An email that already has an account must use `accept_existing` (409).
-    pub async fn accept_new(&self, token: &str, input: RegisterInput) -> CoreResult<(User, Company)> {
+    pub async fn accept_new(&self, token: &str, input: RegisterInput, client: &str) -> CoreResult<(User, Company)> {
+        self.ctx.public_budget("accept_invitation", client).await?;
         let mut checks = Checks::new();
         checks.take(validate::password("password", &input.password));
         let profile = validate_profile(&mut checks, &input);

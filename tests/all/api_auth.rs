@@ -11,6 +11,7 @@ on_every_backend!(
     known_email_gets_the_same_answer,
     verification_link_is_single_use_with_grace,
     verification_expires_after_a_day,
+    public_endpoints_have_a_per_ip_budget,
     resend_is_silent_and_throttled,
 );
 
@@ -114,4 +115,18 @@ async fn resend_is_silent_and_throttled(t: TestApp) {
     // The new link retired the old one.
     t.post("/auth/verify-email", None, json!({"token": first})).await.expect(400);
     t.post("/auth/verify-email", None, json!({"token": second})).await.expect(200);
+}
+
+async fn public_endpoints_have_a_per_ip_budget(t: TestApp) {
+    // Thirty password-reset requests a minute per client; the answer never says whether the email exists.
+    for _ in 0..30 {
+        t.post("/auth/request-password-reset", None, json!({"email": format!("x{}@example.com", unique())}))
+            .await
+            .expect(200);
+    }
+    let limited = t.post("/auth/request-password-reset", None, json!({"email": "y@example.com"})).await;
+    assert!(limited.headers.get("retry-after").is_some());
+    limited.problem(429, "rate_limited");
+    // Each action has its own budget.
+    t.post("/auth/resend-verification", None, json!({"email": "y@example.com"})).await.expect(200);
 }

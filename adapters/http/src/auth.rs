@@ -44,3 +44,11 @@ pub async fn actor(app: &App, auth: &BearerAuth, req: &Request) -> Result<Actor,
     let header = company_header(req)?;
     Ok(app.tenancy.resolve(&auth.0, header).await?)
 }
+
+/// The client's address (the TCP peer: forwarded headers are not trusted blindly).
+pub fn client_ip(req: &Request) -> String {
+    match req.remote_addr().as_socket_addr() {
+        Some(addr) => addr.ip().to_string(),
+        None => "unknown".into(),
+    }
+}

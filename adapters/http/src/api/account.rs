@@ -140,8 +140,8 @@ impl AccountApi {
 
     /// Sends a one-hour reset link (same answer whether or not the email exists).
     #[oai(path = "/auth/request-password-reset", method = "post", operation_id = "request_password_reset")]
-    async fn request_reset(&self, body: Json<ResetRequestIn>) -> ApiResult<Json<MessageOut>> {
-        self.app.identity.request_password_reset(&body.0.email).await?;
+    async fn request_reset(&self, req: &poem::Request, body: Json<ResetRequestIn>) -> ApiResult<Json<MessageOut>> {
+        self.app.identity.request_password_reset(&body.0.email, &crate::auth::client_ip(req)).await?;
         Ok(Json(MessageOut::new("If the email exists, a reset link was sent")))
     }
 

@@ -1,7 +1,7 @@
 //! Registration, verification, sessions and company selection (`/auth/...`).
 
 use super::ApiTags;
-use crate::auth::{company_header, BearerAuth};
+use crate::auth::{client_ip, company_header, BearerAuth};
 use crate::dto::{ContextTokenResponse, MessageOut, TokenResponse, UserCompanyOut};
 use crate::problem::ApiResult;
 use ally360::identity::RegisterInput;
@@ -113,14 +113,6 @@ struct ContextOut {
     companies: Vec<UserCompanyOut>,
 }
 
-/// The client's address (the peer; proxies are not trusted blindly).
-fn client_ip(req: &Request) -> String {
-    match req.remote_addr().as_socket_addr() {
-        Some(addr) => addr.ip().to_string(),
-        None => "unknown".into(),
-    }
-}
-
 impl AuthApi {
     async fn verify(&self, token: &str, auto_login: bool) -> ApiResult<Json<VerifyOut>> {
         let outcome = self.app.identity.verify_email(token, auto_login).await?;
@@ -147,7 +139,7 @@ impl AuthApi {
 impl AuthApi {
     /// Registers an account and sends the verification email.
     #[oai(path = "/auth/register", method = "post", operation_id = "register")]
-    async fn register(&self, body: Json<RegisterIn>) -> ApiResult<RegisterResponse> {
+    async fn register(&self, req: &Request, body: Json<RegisterIn>) -> ApiResult<RegisterResponse> {
         let b = body.0;
         let input = RegisterInput {
             email: b.email,
@@ -157,7 +149,7 @@ impl AuthApi {
             phone_number: b.profile.phone_number,
             dni: b.profile.dni,
         };
-        let outcome = self.app.identity.register(input).await?;
+        let outcome = self.app.identity.register(input, &client_ip(req)).await?;
         Ok(RegisterResponse::Accepted(Json(RegisterOut {
             message: "Check your email to verify your account".into(),
             email: outcome.email,
@@ -183,8 +175,8 @@ impl AuthApi {
 
     /// Sends a new verification link (same answer whether or not the email exists).
     #[oai(path = "/auth/resend-verification", method = "post", operation_id = "resend_verification")]
-    async fn resend_verification(&self, body: Json<EmailIn>) -> ApiResult<Json<MessageOut>> {
-        self.app.identity.resend_verification(&body.0.email).await?;
+    async fn resend_verification(&self, req: &Request, body: Json<EmailIn>) -> ApiResult<Json<MessageOut>> {
+        self.app.identity.resend_verification(&body.0.email, &client_ip(req)).await?;
         Ok(Json(MessageOut::new("If the account exists and is not verified, a new link was sent")))
     }
 

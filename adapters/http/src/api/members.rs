@@ -2,7 +2,7 @@
 
 use super::auth::ProfileIn;
 use super::ApiTags;
-use crate::auth::{actor, BearerAuth};
+use crate::auth::{actor, client_ip, BearerAuth};
 use crate::dto::{ProfileOut, UserOut};
 use crate::problem::{ApiError, ApiResult};
 use ally360::identity::RegisterInput;
@@ -195,8 +195,8 @@ impl MembersApi {
 
     /// What a pending invitation token is for.
     #[oai(path = "/auth/invitation/:token", method = "get", operation_id = "invitation_info")]
-    async fn info(&self, token: Path<String>) -> ApiResult<Json<InvitationInfoOut>> {
-        let info = self.app.tenancy.invitation_info(&token.0).await?;
+    async fn info(&self, req: &Request, token: Path<String>) -> ApiResult<Json<InvitationInfoOut>> {
+        let info = self.app.tenancy.invitation_info(&token.0, &client_ip(req)).await?;
         Ok(Json(InvitationInfoOut {
             company_name: info.company.name,
             company_id: info.company.id.as_uuid(),
@@ -209,7 +209,7 @@ impl MembersApi {
 
     /// Accepts an invitation by creating the account (already verified); then sign in.
     #[oai(path = "/auth/accept-invitation", method = "post", operation_id = "accept_invitation")]
-    async fn accept_new(&self, body: Json<AcceptNewIn>) -> ApiResult<Json<AcceptOut>> {
+    async fn accept_new(&self, req: &Request, body: Json<AcceptNewIn>) -> ApiResult<Json<AcceptOut>> {
         let b = body.0;
         let input = RegisterInput {
             email: String::new(),
@@ -219,7 +219,7 @@ impl MembersApi {
             phone_number: b.profile.phone_number,
             dni: b.profile.dni,
         };
-        let (user, company) = self.app.tenancy.accept_new(&b.token, input).await?;
+        let (user, company) = self.app.tenancy.accept_new(&b.token, input, &client_ip(req)).await?;
         Ok(Json(AcceptOut {
             message: "Invitation accepted; sign in to continue".into(),
             user_id: user.id.as_uuid(),
