@@ -1,5 +1,6 @@
 //! The application: every use case, wired to the ports chosen by the composition root.
 
+use crate::contacts::ContactsService;
 use crate::identity::IdentityService;
 use crate::jobs::JobRunner;
 use crate::kernel::{CoreError, CoreResult};
@@ -121,6 +122,7 @@ impl Ctx {
 pub struct App {
     pub identity: IdentityService,
     pub tenancy: TenancyService,
+    pub contacts: ContactsService,
     pub jobs: JobRunner,
     pub ports: AppPorts,
     pub settings: Settings,
@@ -135,6 +137,7 @@ impl App {
         Self {
             identity: IdentityService::new(ctx.clone()),
             tenancy: TenancyService::new(ctx.clone()),
+            contacts: ContactsService::new(ctx.clone()),
             jobs: JobRunner::new(ctx),
             ports,
             settings,

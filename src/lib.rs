@@ -4,6 +4,7 @@
 //! (or the authenticated user) and reach data only through [`ports::Store`] units of work.
 
 pub mod catalog;
+pub mod contacts;
 pub mod files;
 pub mod identity;
 pub mod jobs;

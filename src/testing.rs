@@ -2,6 +2,7 @@
 //! made of mockall repositories, and an app whose other ports are mocks too.
 
 use crate::catalog::repo::{MockPdvRepo, PdvRepo};
+use crate::contacts::repo::{ContactRepo, MockContactRepo};
 use crate::identity::repo::{AuditRepo, CredentialRepo, MockAuditRepo, MockCredentialRepo, MockUserRepo, UserRepo};
 use crate::jobs::repo::{MockOutboxRepo, OutboxRepo};
 use crate::kernel::{CoreResult, TenantId};
@@ -32,6 +33,7 @@ pub struct TestTx {
     pub audit: MockAuditRepo,
     pub outbox: MockOutboxRepo,
     pub pdvs: MockPdvRepo,
+    pub contacts: MockContactRepo,
     pub tenant: Option<TenantId>,
 }
 
@@ -70,6 +72,9 @@ impl TenantTx for TestTx {
     }
     fn pdvs(&mut self) -> &mut dyn PdvRepo {
         &mut self.pdvs
+    }
+    fn contacts(&mut self) -> &mut dyn ContactRepo {
+        &mut self.contacts
     }
     fn outbox(&mut self) -> &mut dyn OutboxRepo {
         &mut self.outbox

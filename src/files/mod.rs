@@ -51,6 +51,15 @@ pub fn object_key(owner: &str, module: &str, now: DateTime<Utc>, filename: &str)
     format!("{owner}/{module}/{:04}/{:02}/{:02}/{id}-{}", now.year(), now.month(), now.day(), sanitize(filename))
 }
 
+/// What a kind of upload accepts.
+pub(crate) struct Rule {
+    pub types: &'static [&'static str],
+    pub max_bytes: u64,
+}
+
+/// Avatars and logos.
+pub(crate) const IMAGES: Rule = Rule { types: &IMAGE_TYPES, max_bytes: MAX_IMAGE_BYTES };
+
 /// A presigned upload of an image under `{owner}/{module}/`.
 pub(crate) async fn image_upload(
     ctx: &Ctx,
@@ -59,38 +68,52 @@ pub(crate) async fn image_upload(
     filename: &str,
     content_type: &str,
 ) -> CoreResult<UploadTicket> {
+    upload(ctx, owner, module, filename, content_type, &IMAGES).await
+}
+
+/// A presigned upload under `{owner}/{module}/` of a file `rule` accepts.
+pub(crate) async fn upload(
+    ctx: &Ctx,
+    owner: &str,
+    module: &str,
+    filename: &str,
+    content_type: &str,
+    rule: &Rule,
+) -> CoreResult<UploadTicket> {
     let content_type = content_type.trim().to_ascii_lowercase();
-    if !IMAGE_TYPES.contains(&content_type.as_str()) {
-        return Err(CoreError::invalid(
-            "content_type",
-            "unsupported_type",
-            "must be image/jpeg, image/png or image/webp",
-        ));
+    if !rule.types.contains(&content_type.as_str()) {
+        let message = format!("must be one of {}", rule.types.join(", "));
+        return Err(CoreError::invalid("content_type", "unsupported_type", &message));
     }
     let key = object_key(owner, module, ctx.now(), filename);
     let url = ctx.ports.objects.presign_put(&key, &content_type, UPLOAD_TTL).await?;
-    Ok(UploadTicket { key, url, content_type, max_bytes: MAX_IMAGE_BYTES })
+    Ok(UploadTicket { key, url, content_type, max_bytes: rule.max_bytes })
 }
 
 /// Checks an uploaded image before it is used: the key must be one handed out for this owner and
 /// module, the object must exist, be an accepted image type and at most 5 MB. A rejected object is
 /// deleted.
 pub(crate) async fn check_image(ctx: &Ctx, key: &str, owner: &str, module: &str) -> CoreResult<ObjectInfo> {
+    check(ctx, key, owner, module, &IMAGES).await
+}
+
+/// Checks an uploaded file against `rule` (same contract as [`check_image`]).
+pub(crate) async fn check(ctx: &Ctx, key: &str, owner: &str, module: &str, rule: &Rule) -> CoreResult<ObjectInfo> {
     if !key.starts_with(&format!("{owner}/{module}/")) || key.contains("..") {
         return Err(CoreError::invalid("key", "foreign_key", "this key was not issued for this upload"));
     }
     let info = ctx.ports.objects.stat(key).await?.ok_or_else(|| {
         CoreError::invalid("key", "upload_missing", "nothing was uploaded with this key (or the URL expired)")
     })?;
-    let type_ok = info.content_type.as_deref().is_some_and(|t| IMAGE_TYPES.contains(&t));
-    if info.size > MAX_IMAGE_BYTES || info.size == 0 || !type_ok {
+    let type_ok = info.content_type.as_deref().is_some_and(|t| rule.types.contains(&t));
+    if info.size > rule.max_bytes || info.size == 0 || !type_ok {
         ctx.ports.objects.delete(key).await?;
         let message = if type_ok {
-            "the image must be between 1 byte and 5 MB"
+            format!("the file must be between 1 byte and {} MB", rule.max_bytes / (1024 * 1024))
         } else {
-            "the file is not a JPEG, PNG or WebP image"
+            format!("the file type must be one of {}", rule.types.join(", "))
         };
-        return Err(CoreError::invalid("key", if type_ok { "too_large" } else { "unsupported_type" }, message));
+        return Err(CoreError::invalid("key", if type_ok { "too_large" } else { "unsupported_type" }, &message));
     }
     Ok(info)
 }

@@ -65,6 +65,14 @@ pub enum Permission {
     PdvRead,
     /// Create and change points of sale.
     PdvWrite,
+    /// Read contacts and their lookups.
+    ContactsRead,
+    /// Create and change contacts, add attachments.
+    ContactsWrite,
+    /// Delete, restore, bulk (de)activate contacts, delete attachments, list deleted contacts.
+    ContactsManage,
+    /// The contacts summary.
+    ContactsStats,
 }
 
 /// The permission table: the only place that knows which role may do what.
@@ -72,7 +80,10 @@ pub fn role_allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     use Role::*;
     match permission {
-        CompanyRead => true,
+        CompanyRead | ContactsRead => true,
+        ContactsWrite => matches!(role, Owner | Admin | Seller),
+        ContactsManage => matches!(role, Owner | Admin),
+        ContactsStats => matches!(role, Owner | Admin | Accountant | Viewer),
         CompanyWrite | MembersRead | MembersManage | PdvWrite => matches!(role, Owner | Admin),
         OwnersManage => role == Owner,
         PdvRead => matches!(role, Owner | Admin | Seller | Accountant),

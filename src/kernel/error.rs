@@ -26,6 +26,9 @@ pub enum CoreError {
     /// The record does not exist for this caller (another tenant's record is also NotFound).
     #[error("{entity} not found")]
     NotFound { entity: &'static str },
+    /// Some of the records a request names do not exist for this caller (404, listing them).
+    #[error("{entity} not found: {ids:?}")]
+    Missing { entity: &'static str, field: &'static str, ids: Vec<String> },
     /// The request is well formed but not acceptable in the current state (400).
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },

@@ -75,6 +75,10 @@ define_id!(
     JobId,
     /// An audit log entry.
     AuditId,
+    /// A client or provider.
+    ContactId,
+    /// A file attached to a record.
+    AttachmentId,
 );
 
 /// The company id is the tenant id.

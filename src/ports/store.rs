@@ -5,6 +5,7 @@
 //! rows; no tenant repository method takes a tenant id.
 
 use crate::catalog::repo::PdvRepo;
+use crate::contacts::repo::ContactRepo;
 use crate::identity::repo::{AuditRepo, CredentialRepo, UserRepo};
 use crate::jobs::repo::OutboxRepo;
 use crate::kernel::{Actor, CoreError, CoreResult, TenantId};
@@ -70,6 +71,8 @@ pub trait TenantTx: Send {
     fn tenant(&self) -> TenantId;
     /// Points of sale.
     fn pdvs(&mut self) -> &mut dyn PdvRepo;
+    /// Clients and providers.
+    fn contacts(&mut self) -> &mut dyn ContactRepo;
     /// Jobs written with the change that caused them.
     fn outbox(&mut self) -> &mut dyn OutboxRepo;
 }

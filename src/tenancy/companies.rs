@@ -128,7 +128,9 @@ impl TenancyService {
                 let event =
                     AuditEvent::new(now, Some(membership.user_id), Some(company.id), "company_created", &company.name);
                 tx.audit().record(&event).await?;
-                tx.enter_tenant(company.id).await?.pdvs().insert(&pdv).await?;
+                let tenant = tx.enter_tenant(company.id).await?;
+                tenant.pdvs().insert(&pdv).await?;
+                tenant.contacts().insert(&crate::contacts::final_consumer(membership.user_id, now)).await?;
                 Ok((company, pdv))
             })
         })

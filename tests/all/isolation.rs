@@ -66,6 +66,68 @@ async fn tenants_never_see_each_other(t: TestApp) {
     assert_eq!(pdvs["total"], 1);
     assert_ne!(pdvs["pdvs"][0]["id"], b_pdvs["pdvs"][0]["id"]);
 
+    // B's contacts and attachments: 404 through A, and invisible in A's lists.
+    let b_contact = t
+        .post("/contacts", Some(&b.context), json!({"name": "Secreto de B", "id_type": "CC", "id_number": "12345678"}))
+        .await
+        .expect(201);
+    let cid = b_contact["id"].as_str().unwrap().to_string();
+    let up = t
+        .post(
+            &format!("/contacts/{cid}/attachments/upload-url"),
+            Some(&b.context),
+            json!({"file_name": "b.pdf", "content_type": "application/pdf"}),
+        )
+        .await
+        .expect(200);
+    let path = up["upload_url"].as_str().unwrap().trim_start_matches("http://localhost").to_string();
+    assert_eq!(
+        t.client.put(path).content_type("application/pdf").body(b"%PDF".to_vec()).send().await.0.status().as_u16(),
+        200
+    );
+    let att = t
+        .post(
+            &format!("/contacts/{cid}/attachments"),
+            Some(&b.context),
+            json!({"key": up["key"], "file_name": "b.pdf"}),
+        )
+        .await
+        .expect(201);
+    let aid = att["id"].as_str().unwrap();
+    t.get(&format!("/contacts/{cid}"), Some(&a.context)).await.problem(404, "not_found");
+    t.call(Method::PUT, &format!("/contacts/{cid}"), Some(&a.context), &[], Some(json!({"name": "Robado"})))
+        .await
+        .problem(404, "not_found");
+    t.delete(&format!("/contacts/{cid}"), Some(&a.context)).await.problem(404, "not_found");
+    t.post(&format!("/contacts/{cid}/restore"), Some(&a.context), json!({})).await.problem(404, "not_found");
+    t.get(&format!("/contacts/{cid}/attachments"), Some(&a.context)).await.problem(404, "not_found");
+    t.post(
+        &format!("/contacts/{cid}/attachments/upload-url"),
+        Some(&a.context),
+        json!({"file_name": "x.pdf", "content_type": "application/pdf"}),
+    )
+    .await
+    .problem(404, "not_found");
+    t.post(&format!("/contacts/{cid}/attachments"), Some(&a.context), json!({"key": up["key"], "file_name": "x.pdf"}))
+        .await
+        .problem(404, "not_found");
+    t.delete(&format!("/contacts/attachments/{aid}"), Some(&a.context)).await.problem(404, "not_found");
+    t.post("/contacts/bulk/deactivate", Some(&a.context), json!({"contact_ids": [cid]}))
+        .await
+        .problem(404, "not_found");
+    let a_list = t.get("/contacts?search=Secreto", Some(&a.context)).await.expect(200);
+    assert_eq!(a_list["items"], json!([]));
+    let a_number = t.get("/contacts?search=12345678", Some(&a.context)).await.expect(200);
+    assert_eq!(a_number["items"], json!([]));
+    // The same number is free in A: uniqueness is per company.
+    t.post("/contacts", Some(&a.context), json!({"name": "Mío", "id_type": "CC", "id_number": "12345678"}))
+        .await
+        .expect(201);
+    assert_eq!(t.get("/contacts/stats/summary", Some(&a.context)).await.expect(200)["total_contacts"], 2);
+    let b_after = t.get(&format!("/contacts/{cid}"), Some(&b.context)).await.expect(200);
+    assert_eq!((b_after["name"].as_str(), b_after["is_active"].as_bool()), (Some("Secreto de B"), Some(true)));
+    assert_eq!(b_after["attachments"].as_array().unwrap().len(), 1);
+
     // B is untouched.
     let b_me = t.get("/company/me", Some(&b.context)).await.expect(200);
     assert_ne!(b_me["name"], "Robada");

@@ -4,6 +4,7 @@
 
 mod api_auth;
 mod api_company;
+mod api_contacts;
 mod api_invitations;
 mod api_members;
 mod api_sessions;

@@ -154,6 +154,76 @@ async fn store_suite(store: Arc<dyn Store>, t: &TestApp) {
     assert!(matches!(clash, Err(CoreError::Conflict { code: "main_pdv_exists", .. })));
 }
 
+fn contact(number: &str) -> ally360::contacts::model::Contact {
+    let mut c = ally360::contacts::final_consumer(UserId::new(), Utc::now().trunc_subsecs(6));
+    c.id = ContactId::new();
+    c.name = format!("Contrato {number}");
+    c.is_final_consumer = false;
+    c.id_number = Some(number.into());
+    c
+}
+
+/// ContactRepo: one live contact per number (a deleted one frees it), tenant-bound rows.
+async fn contacts_suite(store: Arc<dyn Store>, t: &TestApp) {
+    let a: TenantId = t.owner().await.company.parse().unwrap();
+    let b: TenantId = t.owner().await.company.parse().unwrap();
+    let run = |tenant: TenantId, work: ally360::ports::store::TenantWork| {
+        let store = store.clone();
+        async move { store.run_tenant(tenant, work).await }
+    };
+    let first = contact("55667788");
+    let f = first.clone();
+    run(a, Box::new(move |tx| Box::pin(async move { tx.contacts().insert(&f).await.map(|_| Box::new(()) as _) })))
+        .await
+        .unwrap();
+    let twin = contact("55667788");
+    let clash = run(
+        a,
+        Box::new(move |tx| Box::pin(async move { tx.contacts().insert(&twin).await.map(|_| Box::new(()) as _) })),
+    )
+    .await;
+    assert!(matches!(clash, Err(CoreError::Conflict { code: "contact_exists", .. })), "{clash:?}");
+    // Another tenant may hold the same number, and sees none of A's rows.
+    let other = contact("55667788");
+    let id = first.id;
+    let seen = run(
+        b,
+        Box::new(move |tx| {
+            Box::pin(async move {
+                tx.contacts().insert(&other).await?;
+                Ok(Box::new((
+                    tx.contacts().by_id(id).await?,
+                    tx.contacts().by_id_number("55667788").await?.map(|c| c.id),
+                )) as _)
+            })
+        }),
+    )
+    .await
+    .unwrap();
+    let (by_id, by_number) =
+        *seen.downcast::<(Option<ally360::contacts::model::Contact>, Option<ContactId>)>().unwrap();
+    assert_eq!(by_id, None);
+    assert_ne!(by_number, Some(first.id));
+    // Deleting frees the number; the stored contact reads back equal.
+    let mut gone = first.clone();
+    gone.deleted_at = Some(Utc::now().trunc_subsecs(6));
+    let g = gone.clone();
+    let again = contact("55667788");
+    let read = run(
+        a,
+        Box::new(move |tx| {
+            Box::pin(async move {
+                tx.contacts().update(&g).await?;
+                tx.contacts().insert(&again).await?;
+                Ok(Box::new(tx.contacts().by_id(g.id).await?) as _)
+            })
+        }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(*read.downcast::<Option<ally360::contacts::model::Contact>>().unwrap(), Some(gone));
+}
+
 async fn futures_count(handles: impl Iterator<Item = tokio::task::JoinHandle<bool>>) -> usize {
     let mut wins = 0;
     for h in handles.collect::<Vec<_>>() {
@@ -199,6 +269,7 @@ async fn concurrent_demotions_keep_an_owner(t: &TestApp) {
 async fn memory_store_contract() {
     let t = TestApp::new(Backend::Memory).await;
     store_suite(t.app.ports.store.clone(), &t).await;
+    contacts_suite(t.app.ports.store.clone(), &t).await;
     concurrent_demotions_keep_an_owner(&t).await;
 }
 
@@ -209,5 +280,6 @@ async fn postgres_store_contract() {
     }
     let t = TestApp::new(Backend::Postgres).await;
     store_suite(store(Backend::Postgres).await, &t).await;
+    contacts_suite(store(Backend::Postgres).await, &t).await;
     concurrent_demotions_keep_an_owner(&t).await;
 }

@@ -136,6 +136,11 @@ impl From<CoreError> for ApiError {
             CoreError::NotFound { entity } => {
                 Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{entity} not found"))
             }
+            CoreError::Missing { entity, field, ids } => {
+                let p =
+                    Problem::new(StatusCode::NOT_FOUND, "not_found", format!("{entity} not found: {}", ids.join(", ")));
+                p.with_fields(ids.iter().map(|id| FieldError::new(field, "not_found", id)).collect())
+            }
             CoreError::BadRequest { code, message } => Problem::new(StatusCode::BAD_REQUEST, code, message),
             CoreError::Conflict { code, field, message } => {
                 let p = Problem::new(StatusCode::CONFLICT, code, message.clone());

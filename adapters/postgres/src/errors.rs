@@ -12,6 +12,7 @@ const UNIQUE: &[(&str, &str, &str, &str)] = &[
     ("invitations_open_key", "invitation_exists", "email", "an open invitation exists for this email"),
     ("pdvs_name_key", "pdv_name_taken", "name", "a point of sale with this name exists"),
     ("pdvs_main_key", "main_pdv_exists", "is_main", "the company already has a main point of sale"),
+    ("contacts_id_number_key", "contact_exists", "id_number", "another contact has this identification"),
 ];
 
 /// The core error for a database error.

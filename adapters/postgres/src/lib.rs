@@ -1,6 +1,7 @@
 //! The PostgreSQL store: sqlx, one real transaction per unit of work, row-level security bound to the
 //! tenant of the transaction with a transaction-local setting.
 
+mod contacts;
 mod credentials;
 mod errors;
 mod identity;

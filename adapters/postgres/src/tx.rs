@@ -131,6 +131,9 @@ impl TenantTx for PgTx {
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
         self
     }
+    fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {
+        self
+    }
     fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {
         self
     }

@@ -3,6 +3,8 @@
 mod account;
 mod auth;
 mod company;
+mod contacts;
+mod contacts_dto;
 mod members;
 mod system;
 
@@ -22,10 +24,19 @@ pub enum ApiTags {
     Members,
     /// Companies and their points of sale.
     Company,
+    /// Clients and providers.
+    Contacts,
 }
 
 /// Every API of the service.
-pub type Apis = (system::SystemApi, auth::AuthApi, account::AccountApi, members::MembersApi, company::CompanyApi);
+pub type Apis = (
+    system::SystemApi,
+    auth::AuthApi,
+    account::AccountApi,
+    members::MembersApi,
+    company::CompanyApi,
+    contacts::ContactsApi,
+);
 
 /// The OpenAPI service over `app`.
 pub fn service(app: &App) -> OpenApiService<Apis, ()> {
@@ -35,6 +46,7 @@ pub fn service(app: &App) -> OpenApiService<Apis, ()> {
         account::AccountApi { app: app.clone() },
         members::MembersApi { app: app.clone() },
         company::CompanyApi { app: app.clone() },
+        contacts::ContactsApi { app: app.clone() },
     );
     OpenApiService::new(apis, "Ally360 API", "1.0.0")
         .description("Multi-tenant ERP for small businesses. Errors are RFC 9457 problem+json with a stable `code`.")

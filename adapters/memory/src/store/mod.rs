@@ -3,11 +3,13 @@
 //! `Ok`. Holding the lock for the unit of work serialises writers, which gives the same outcome as
 //! PostgreSQL's row locks and conditional updates for every race the contract suites check.
 
+mod contacts;
 mod global;
 mod tenancy;
 mod tenant;
 
 use ally360::catalog::model::Pdv;
+use ally360::contacts::model::{Attachment, Contact};
 use ally360::identity::model::{AuditEvent, OneTimeToken, RefreshToken, Session, User};
 use ally360::kernel::*;
 use ally360::ports::store::{Erased, GlobalWork, TenantWork};
@@ -40,6 +42,8 @@ pub(crate) struct World {
 #[derive(Clone, Default)]
 pub(crate) struct TenantData {
     pub pdvs: HashMap<PdvId, Pdv>,
+    pub contacts: HashMap<ContactId, Contact>,
+    pub attachments: HashMap<AttachmentId, Attachment>,
 }
 
 /// The transaction: a private snapshot of the world, optionally bound to a tenant.
@@ -130,6 +134,9 @@ impl TenantTx for MemTx {
         self.tenant.unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
     }
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
+        self
+    }
+    fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {
         self
     }
     fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {
