@@ -4,6 +4,9 @@ CREATE TABLE contacts (
     tenant_id               uuid NOT NULL REFERENCES companies (id),
     id                      uuid NOT NULL,
     name                    text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+    -- The list order: the name lower-cased by the service, compared byte by byte, so the service's
+    -- keyset cursors and the database agree whatever the server's collation.
+    sort_name               text COLLATE "C" NOT NULL,
     types                   text[] NOT NULL CHECK (cardinality(types) >= 1 AND types <@ ARRAY['client', 'provider']),
     email                   text,
     phone_primary           text,
@@ -33,7 +36,7 @@ CREATE TABLE contacts (
 -- One live contact per identification number: concurrent creates cannot both succeed.
 CREATE UNIQUE INDEX contacts_id_number_key ON contacts (tenant_id, id_number)
     WHERE deleted_at IS NULL AND id_number IS NOT NULL;
-CREATE INDEX contacts_name_idx ON contacts (tenant_id, lower(name), id);
+CREATE INDEX contacts_sort_idx ON contacts (tenant_id, sort_name, id);
 ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON contacts USING (tenant_id = app_tenant()) WITH CHECK (tenant_id = app_tenant());

@@ -84,6 +84,9 @@ pub(super) struct Draft {
     pub shipping_address: Option<AddressInput>,
     pub notes: Option<String>,
     pub is_active: Option<bool>,
+    /// The stored identification, kept as it is while the request does not touch it (it was
+    /// validated when it was set; the final consumer's number is a fixed DIAN convention).
+    pub stored_id: Option<(Option<IdType>, Option<String>, Option<u8>)>,
 }
 
 fn address_input(a: &Address) -> AddressInput {
@@ -121,11 +124,15 @@ impl Draft {
             shipping_address: c.shipping_address.as_ref().map(address_input),
             notes: c.notes.clone(),
             is_active: Some(c.is_active),
+            stored_id: Some((c.id_type, c.id_number.clone(), c.dv)),
         }
     }
 
     /// Applies a request on top of the draft.
     pub fn apply(mut self, i: ContactInput) -> Self {
+        if i.id_type != Field::Absent || i.id_number != Field::Absent || i.dv != Field::Absent {
+            self.stored_id = None;
+        }
         i.name.apply(&mut self.name);
         i.types.apply(&mut self.types);
         i.email.apply(&mut self.email);
@@ -231,19 +238,22 @@ pub(super) fn validate(d: Draft) -> Result<Valid, crate::kernel::CoreError> {
         ),
     };
     let number = d.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let (id_number, dv) = match (id_type, number) {
-        (Some(kind), Some(n)) => {
-            checks.take(identification(kind, n, d.dv.as_deref())).map_or((None, None), |(n, dv)| (Some(n), dv))
-        }
-        (Some(IdType::Nit), None) => {
-            checks.take::<()>(Err(FieldError::new("id_number", "required", "a NIT contact needs its number")));
-            (None, None)
-        }
-        (None, Some(_)) => {
-            checks.take::<()>(Err(FieldError::new("id_type", "required", "say which document the number is")));
-            (None, None)
-        }
-        _ => (None, None),
+    let (id_number, dv) = match (&d.stored_id, id_type, number) {
+        (Some((_, stored_number, stored_dv)), _, _) => (stored_number.clone(), *stored_dv),
+        (None, id_type, number) => match (id_type, number) {
+            (Some(kind), Some(n)) => {
+                checks.take(identification(kind, n, d.dv.as_deref())).map_or((None, None), |(n, dv)| (Some(n), dv))
+            }
+            (Some(IdType::Nit), None) => {
+                checks.take::<()>(Err(FieldError::new("id_number", "required", "a NIT contact needs its number")));
+                (None, None)
+            }
+            (None, Some(_)) => {
+                checks.take::<()>(Err(FieldError::new("id_type", "required", "say which document the number is")));
+                (None, None)
+            }
+            _ => (None, None),
+        },
     };
     let person_type = match d.person_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => checks.take(
@@ -273,8 +283,12 @@ pub(super) fn validate(d: Draft) -> Result<Valid, crate::kernel::CoreError> {
         checks.take::<()>(Err(FieldError::new("payment_terms_days", "out_of_range", "0 to 365 days")));
     }
     let credit_limit = match d.credit_limit {
-        Some(c) if c < Decimal::ZERO => {
-            checks.take::<()>(Err(FieldError::new("credit_limit", "negative", "must be 0 or more")));
+        Some(c) if c < Decimal::ZERO || c >= Decimal::from(10_000_000_000_000i64) => {
+            checks.take::<()>(Err(FieldError::new(
+                "credit_limit",
+                "out_of_range",
+                "must be 0 or more and below 10^13",
+            )));
             None
         }
         c => c.map(Money::new),

@@ -31,6 +31,8 @@ pub trait ContactRepo: Send {
     async fn update(&mut self, contact: &Contact) -> CoreResult<()>;
     /// The contact with this id, deleted or not.
     async fn by_id(&mut self, id: ContactId) -> CoreResult<Option<Contact>>;
+    /// The contact with this id, locked until the end of the transaction (read-modify-write).
+    async fn lock(&mut self, id: ContactId) -> CoreResult<Option<Contact>>;
     /// The contacts with these ids, deleted or not, in any order.
     async fn by_ids(&mut self, ids: &[ContactId]) -> CoreResult<Vec<Contact>>;
     /// The non-deleted contact with this canonical identification number.
@@ -39,7 +41,7 @@ pub trait ContactRepo: Send {
     async fn list(&mut self, query: &ContactQuery) -> CoreResult<Vec<Contact>>;
     /// The summary counts.
     async fn stats(&mut self) -> CoreResult<ContactStats>;
-    /// Sets `is_active` on these contacts.
+    /// Sets `is_active` on these contacts (deleted ones are left alone).
     async fn set_active(&mut self, ids: &[ContactId], active: bool, by: UserId, at: DateTime<Utc>) -> CoreResult<()>;
     /// Adds an attachment.
     async fn insert_attachment(&mut self, attachment: &Attachment) -> CoreResult<()>;

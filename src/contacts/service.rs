@@ -1,7 +1,7 @@
 //! Contacts use cases.
 
 use super::attachments::AttachmentView;
-use super::input::{validate, ContactInput, Draft, Valid};
+use super::input::{validate, ContactInput, Draft, Field, Valid};
 use super::model::{Contact, ContactStats, ContactType, IdType, PersonType};
 use super::repo::ContactQuery;
 use crate::app::Ctx;
@@ -166,22 +166,29 @@ impl ContactsService {
     }
 
     /// Changes a contact: the given fields (null clears), then the whole contact is re-validated.
+    /// The read, the checks and the write happen in one transaction on the locked row, so a
+    /// concurrent delete or change is never overwritten. Changing `is_active` needs owner or admin.
     pub async fn update(&self, actor: &Actor, id: ContactId, input: ContactInput) -> CoreResult<ContactDetail> {
         actor.require(Permission::ContactsWrite)?;
-        let current = self.get(actor, id).await?.contact;
-        let valid = validate(Draft::of(&current).apply(input))?;
-        if valid.seller_id != current.seller_id.map(|s| s.as_uuid()) {
-            self.check_seller(actor, valid.seller_id.map(UserId::from_uuid)).await?;
+        if matches!(input.is_active, Field::Value(_) | Field::Null) {
+            actor.require(Permission::ContactsManage)?;
         }
-        let contact = build(valid, id, Some(&current), actor, self.ctx.now());
-        if current.is_final_consumer && (contact.id_number != current.id_number || contact.name != current.name) {
-            return Err(CoreError::conflict(
-                "final_consumer_protected",
-                "the final consumer keeps its name and number",
-            ));
+        if let Field::Value(seller) = &input.seller_id {
+            self.check_seller(actor, Some(UserId::from_uuid(*seller))).await?;
         }
+        let (who, now) = (*actor, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
+                let current = tx.contacts().lock(id).await?.filter(|c| c.deleted_at.is_none()).ok_or_else(not_found)?;
+                let valid = validate(Draft::of(&current).apply(input))?;
+                let contact = build(valid, id, Some(&current), &who, now);
+                let identity_changed = contact.id_number != current.id_number || contact.name != current.name;
+                if current.is_final_consumer && (identity_changed || !contact.is_active) {
+                    return Err(CoreError::conflict(
+                        "final_consumer_protected",
+                        "the final consumer keeps its name, number and state",
+                    ));
+                }
                 unique_number(tx, &contact).await?;
                 tx.contacts().update(&contact).await
             })
@@ -196,7 +203,7 @@ impl ContactsService {
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
-                let mut c = tx.contacts().by_id(id).await?.filter(|c| c.deleted_at.is_none()).ok_or_else(not_found)?;
+                let mut c = tx.contacts().lock(id).await?.filter(|c| c.deleted_at.is_none()).ok_or_else(not_found)?;
                 if c.is_final_consumer {
                     return Err(CoreError::conflict(
                         "final_consumer_protected",
@@ -221,7 +228,7 @@ impl ContactsService {
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
-                let mut c = tx.contacts().by_id(id).await?.ok_or_else(not_found)?;
+                let mut c = tx.contacts().lock(id).await?.ok_or_else(not_found)?;
                 if c.deleted_at.is_none() {
                     return Err(CoreError::bad_request("not_deleted", "the contact is not deleted"));
                 }
@@ -251,6 +258,9 @@ impl ContactsService {
         mut query: ContactQuery,
     ) -> CoreResult<(Vec<Contact>, Option<(String, ContactId)>)> {
         actor.require(if query.deleted { Permission::ContactsManage } else { Permission::ContactsRead })?;
+        if let Some(search) = &query.search {
+            crate::kernel::validate::text("search", search, 0, 100).map_err(|e| CoreError::Validation(vec![e]))?;
+        }
         let limit = query.limit;
         query.limit = limit + 1;
         let mut rows =

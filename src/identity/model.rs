@@ -71,6 +71,8 @@ pub struct OneTimeToken {
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// For a verification token: the password of the registration that sent it, set when it is used.
+    pub password_hash: Option<String>,
 }
 
 /// One login: the family of refresh tokens that rotate from it. Revoking it ends every token of it.

@@ -68,6 +68,7 @@ impl IdentityService {
                     expires_at: now + span(ctx.settings.reset_ttl),
                     used_at: None,
                     created_at: now,
+                    password_hash: None,
                 };
                 tx.credentials().insert_one_time(&token).await?;
                 let mail = notify::password_reset(
@@ -84,8 +85,9 @@ impl IdentityService {
     }
 
     /// Sets a new password with a reset token; the token is spent and every session is closed.
-    pub async fn reset_password(&self, token: &str, new_password: &str) -> CoreResult<UserId> {
+    pub async fn reset_password(&self, token: &str, new_password: &str, client: &str) -> CoreResult<UserId> {
         validate::password("new_password", new_password).map_err(|e| CoreError::Validation(vec![e]))?;
+        self.ctx.public_budget("reset_password", client).await?;
         let hash = self.ctx.ports.hasher.hash(new_password).await?;
         let token_hash = self.ctx.ports.tokens.hash_secret(token.trim());
         let now = self.ctx.now();

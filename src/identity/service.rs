@@ -87,7 +87,13 @@ pub(crate) async fn throttled(
 
 /// Sends a new verification token unless the address was sent one in the last minute or five in
 /// the last day (silently: the caller's answer never changes).
-async fn send_verification(ctx: &Ctx, tx: &mut dyn GlobalTx, user: &User, now: DateTime<Utc>) -> CoreResult<()> {
+async fn send_verification(
+    ctx: &Ctx,
+    tx: &mut dyn GlobalTx,
+    user: &User,
+    now: DateTime<Utc>,
+    password_hash: Option<String>,
+) -> CoreResult<()> {
     if throttled(tx, user.id, TokenPurpose::VerifyEmail, now).await? {
         return Ok(());
     }
@@ -101,6 +107,7 @@ async fn send_verification(ctx: &Ctx, tx: &mut dyn GlobalTx, user: &User, now: D
         expires_at: now + span(ctx.settings.verify_ttl),
         used_at: None,
         created_at: now,
+        password_hash,
     };
     tx.credentials().insert_one_time(&token).await?;
     let mail = notify::verification(&ctx.settings.frontend_url, &user.email, &user.profile.full_name(), &secret.plain);
@@ -113,7 +120,9 @@ impl IdentityService {
     }
 
     /// Creates an inactive account and queues the verification email. A known email gets the same
-    /// answer (no enumeration); its owner is told by email instead. Each client IP has a budget.
+    /// answer (no enumeration); its owner is told by email instead. Registering an unverified email
+    /// again sends a link that carries the new password: whoever controls the mailbox decides which
+    /// registration wins, so nobody can pre-claim an address. Each client IP has a budget.
     pub async fn register(&self, input: RegisterInput, client: &str) -> CoreResult<RegisterOutcome> {
         let mut checks = Checks::new();
         let email = checks.take(validate::email("email", &input.email));
@@ -151,11 +160,14 @@ impl IdentityService {
                         );
                         tx.outbox().add(&email_job(mail, now)).await
                     }
-                    Some(known) => send_verification(&ctx, tx, &known, now).await,
+                    Some(known) => {
+                        let chosen = user.password_hash.clone();
+                        send_verification(&ctx, tx, &known, now, Some(chosen)).await
+                    }
                     None => {
                         tx.users().insert(&user).await?;
                         tx.audit().record(&AuditEvent::new(now, Some(user.id), None, "registered", "")).await?;
-                        send_verification(&ctx, tx, &user, now).await
+                        send_verification(&ctx, tx, &user, now, None).await
                     }
                 }
             })
@@ -195,6 +207,9 @@ impl IdentityService {
                     return Ok(VerifyOutcome { user, tokens: None });
                 }
                 let mut user = user;
+                if let Some(chosen) = stored.password_hash {
+                    user.password_hash = chosen;
+                }
                 user.is_active = true;
                 user.email_verified = true;
                 user.email_verified_at = Some(now);
@@ -217,7 +232,7 @@ impl IdentityService {
         in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 match tx.users().by_email(&email).await? {
-                    Some(user) if !user.email_verified => send_verification(&ctx, tx, &user, now).await,
+                    Some(user) if !user.email_verified => send_verification(&ctx, tx, &user, now, None).await,
                     _ => Ok(()),
                 }
             })

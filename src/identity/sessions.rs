@@ -109,6 +109,9 @@ impl IdentityService {
         let email = validate::email("username", email).map_err(|_| invalid_credentials())?;
         let budget_key = format!("ally360:login:{client_ip}:{email}");
         ctx.within_budget("login", &budget_key, ctx.settings.login_limit).await?;
+        // Rotating emails from one address is limited too (each attempt costs a password hash).
+        let ip_key = format!("ally360:login-ip:{client_ip}");
+        ctx.within_budget("login_ip", &ip_key, ctx.settings.login_limit.saturating_mul(10)).await?;
         let lookup = email.clone();
         let user =
             in_global(ctx.store(), move |tx| Box::pin(async move { tx.users().by_email(&lookup).await })).await?;

@@ -72,14 +72,7 @@ impl JobRunner {
                 if let Err(e) = self.ctx.ports.cache.set(&done_key, "1", Duration::from_secs(7 * 24 * 3600)).await {
                     tracing::warn!(error = %e, "could not record a finished job in the cache");
                 }
-                let (id, now) = (delivery.job.id, self.ctx.now());
-                let finished = in_global(self.ctx.store(), move |tx| {
-                    Box::pin(async move { tx.outbox().mark_done(id, now).await })
-                });
-                if let Err(e) = finished.await {
-                    // Not fatal: the outbox relays it again later and the done key skips it.
-                    tracing::warn!(error = %e, job = %id, "could not mark a finished job in the outbox");
-                }
+                self.mark_done(delivery.job.id).await;
                 self.ctx.ports.queue.ack(&delivery).await?;
                 self.ctx.metrics.incr("jobs_total", &[("kind", kind), ("outcome", "ok")]);
                 tracing::info!(job = %delivery.job.id, kind, "job done");
@@ -88,7 +81,11 @@ impl JobRunner {
             Err(e) => {
                 tracing::warn!(job = %delivery.job.id, attempt = delivery.attempt, error = %e, "job failed");
                 self.ctx.metrics.incr("jobs_total", &[("kind", kind), ("outcome", "failed")]);
-                self.ctx.ports.queue.retry(&delivery, backoff(delivery.attempt), &e.to_string()).await?;
+                let buried = self.ctx.ports.queue.retry(&delivery, backoff(delivery.attempt), &e.to_string()).await?;
+                if buried {
+                    // Dead-lettered: the outbox must not relay it again.
+                    self.mark_done(delivery.job.id).await;
+                }
                 Ok(Some(false))
             }
         }
@@ -105,6 +102,17 @@ impl JobRunner {
             }
         }
         Ok(report)
+    }
+
+    /// Marks a job finished (or dead) in the outbox. Not fatal when it fails: the outbox relays it
+    /// again later and the done key skips it.
+    async fn mark_done(&self, id: JobId) {
+        let now = self.ctx.now();
+        let finished =
+            in_global(self.ctx.store(), move |tx| Box::pin(async move { tx.outbox().mark_done(id, now).await }));
+        if let Err(e) = finished.await {
+            tracing::warn!(error = %e, job = %id, "could not mark a finished job in the outbox");
+        }
     }
 
     async fn handle(&self, delivery: &Delivery) -> CoreResult<()> {
@@ -163,7 +171,7 @@ mod tests {
             .expect_retry()
             .with(always(), eq(Duration::from_secs(60)), always())
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _| Ok(false));
         let app = app(TestStore::new(TestTx::default()), mocks);
         assert_eq!(app.jobs.run_one("w", Duration::ZERO).await.unwrap(), Some(false));
     }

@@ -41,8 +41,8 @@ impl PageRequest {
     /// From a 1-based `page` number and `limit`.
     pub fn from_page(page: Option<i64>, limit: Option<i64>) -> CoreResult<Self> {
         let page = page.unwrap_or(1);
-        if page < 1 {
-            return Err(out_of_range("page", "page must be 1 or more"));
+        if !(1..=1_000_000).contains(&page) {
+            return Err(out_of_range("page", "page must be between 1 and 1000000"));
         }
         let base = Self::new(limit, None)?;
         Ok(Self { offset: (page as u64 - 1) * u64::from(base.limit), ..base })

@@ -6,7 +6,7 @@ use super::error::FieldError;
 pub fn email(field: &str, raw: &str) -> Result<String, FieldError> {
     let value = raw.trim().to_lowercase();
     let bad = || FieldError::new(field, "invalid_email", "must be a valid email address");
-    if value.len() > 254 || value.chars().any(char::is_whitespace) {
+    if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let (local, domain) = value.split_once('@').ok_or_else(bad)?;
@@ -40,6 +40,9 @@ pub fn password(field: &str, raw: &str) -> Result<(), FieldError> {
 /// A trimmed text whose length (in characters) lies in `min..=max`.
 pub fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let value = raw.trim().to_string();
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(FieldError::new(field, "invalid_characters", "must not contain control characters"));
+    }
     let n = value.chars().count();
     if n < min {
         let msg =
@@ -148,6 +151,12 @@ mod tests {
         for bad in ["", "ana", "ana@", "@x.co", "ana@x", "a b@x.co", "ana@@x.co", "ana@x..co"] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn texts_refuse_control_characters() {
+        assert!(text("name", "Ana\u{0}", 1, 10).is_err());
+        assert!(text("notes", "línea 1\nlínea 2", 1, 50).is_ok());
     }
 
     #[test]

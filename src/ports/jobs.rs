@@ -60,8 +60,9 @@ pub trait JobQueue: Send + Sync {
     async fn pull(&self, consumer: &str, wait: Duration) -> CoreResult<Option<Delivery>>;
     /// The job succeeded.
     async fn ack(&self, delivery: &Delivery) -> CoreResult<()>;
-    /// The job failed; try again after `delay`, or dead-letter it after the last attempt.
-    async fn retry(&self, delivery: &Delivery, delay: Duration, error: &str) -> CoreResult<()>;
+    /// The job failed; try again after `delay`, or dead-letter it after the last attempt. Returns
+    /// `true` when the job was dead-lettered.
+    async fn retry(&self, delivery: &Delivery, delay: Duration, error: &str) -> CoreResult<bool>;
     /// Jobs that exhausted their attempts.
     async fn dead_letters(&self) -> CoreResult<Vec<Job>>;
 }

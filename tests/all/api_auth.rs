@@ -12,6 +12,7 @@ on_every_backend!(
     verification_link_is_single_use_with_grace,
     verification_expires_after_a_day,
     public_endpoints_have_a_per_ip_budget,
+    nobody_can_pre_claim_an_unverified_email,
     resend_is_silent_and_throttled,
 );
 
@@ -129,4 +130,24 @@ async fn public_endpoints_have_a_per_ip_budget(t: TestApp) {
     limited.problem(429, "rate_limited");
     // Each action has its own budget.
     t.post("/auth/resend-verification", None, json!({"email": "y@example.com"})).await.expect(200);
+}
+
+async fn nobody_can_pre_claim_an_unverified_email(t: TestApp) {
+    let email = format!("victim-{}@example.com", unique());
+    let profile = json!({"first_name": "Eva", "last_name": "Atacante"});
+    // Someone registers the address with their own password and never verifies.
+    t.post("/auth/register", None, json!({"email": email, "password": "attacker-pass", "profile": profile}))
+        .await
+        .expect(202);
+    t.clock.advance(chrono::Duration::seconds(61));
+    // The owner of the mailbox registers later and follows the link they were sent.
+    let body =
+        json!({"email": email, "password": "owner-pass-1", "profile": {"first_name": "Ana", "last_name": "Dueña"}});
+    t.post("/auth/register", None, body).await.expect(202);
+    let token = t.emailed_token(&email, "verify-email").await.unwrap();
+    t.post("/auth/verify-email", None, json!({"token": token})).await.expect(200);
+    t.login(&email, "owner-pass-1").await;
+    t.post("/auth/login", None, json!({"username": email, "password": "attacker-pass"}))
+        .await
+        .problem(401, "invalid_credentials");
 }

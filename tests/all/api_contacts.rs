@@ -206,6 +206,8 @@ async fn lists_search_filter_paginate_and_count(t: TestApp) {
         ("alfa", json!(["provider"])),
         ("Gamma", json!(["client", "provider"])),
         ("delta", json!(["client"])),
+        ("Óscar", json!(["client"])),
+        ("Ñandú", json!(["client"])),
     ] {
         create(&t, &o, json!({"name": name, "type": kind, "email": format!("{}@x.co", name.to_lowercase())})).await;
     }
@@ -223,7 +225,14 @@ async fn lists_search_filter_paginate_and_count(t: TestApp) {
             None => break,
         }
     }
-    assert_eq!(names, ["alfa", "Beta", "Consumidor final", "delta", "Gamma"]);
+    // Lower-cased, then byte order: the same in memory and in PostgreSQL, whatever its collation.
+    assert_eq!(names, ["alfa", "Beta", "Consumidor final", "delta", "Gamma", "Ñandú", "Óscar"]);
+    t.get("/contacts?search=%00", Some(&o.context)).await.problem(422, "validation_failed");
+    t.get("/auth/company/users?page=100000000000000000", Some(&o.context)).await.problem(422, "validation_failed");
+    t.post("/contacts", Some(&o.context), json!({"name": "Nul\u{0}"})).await.problem(422, "validation_failed");
+    t.post("/contacts", Some(&o.context), json!({"name": "Rico", "credit_limit": "100000000000000"}))
+        .await
+        .problem(422, "validation_failed");
     let providers = t.get("/contacts?type=provider", Some(&o.context)).await.expect(200);
     assert_eq!(providers["items"].as_array().unwrap().len(), 2);
     t.get("/contacts?type=boss", Some(&o.context)).await.problem(422, "validation_failed");
@@ -241,7 +250,7 @@ async fn lists_search_filter_paginate_and_count(t: TestApp) {
             stats["providers"].as_u64(),
             stats["mixed"].as_u64()
         ),
-        (Some(5), Some(4), Some(2), Some(1))
+        (Some(7), Some(6), Some(2), Some(1))
     );
     let bills = t.get("/contacts/providers/for-bills", Some(&o.context)).await.expect(200);
     assert_eq!(bills.as_array().unwrap().len(), 2);
@@ -309,6 +318,9 @@ async fn attachments_are_real_files(t: TestApp) {
         .expect(201);
     assert_eq!((a["file_size"].as_u64(), a["content_type"].as_str()), (Some(13), Some("application/pdf")));
     t.post(&base, Some(&o.context), json!({"key": key, "file_name": "again"})).await.problem(409, "already_attached");
+    let second = create(&t, &o, json!({"name": "Otro"})).await["id"].as_str().unwrap().to_string();
+    let reuse = json!({"key": key, "file_name": "shared"});
+    t.post(&format!("/contacts/{second}/attachments"), Some(&o.context), reuse).await.problem(409, "already_attached");
     let listed = t.get(&base, Some(&o.context)).await.expect(200);
     let url = listed[0]["file_url"].as_str().unwrap().trim_start_matches("http://localhost").to_string();
     let got = t.client.get(url).send().await;
@@ -337,4 +349,15 @@ async fn roles_are_enforced_on_contacts(t: TestApp) {
     t.post("/contacts/bulk/activate", Some(&seller), json!({"contact_ids": [id]}))
         .await
         .problem(403, "insufficient_role");
+    let path = format!("/contacts/{id}");
+    let put = poem::http::Method::PUT;
+    t.call(put.clone(), &path, Some(&seller), &[], Some(json!({"is_active": false})))
+        .await
+        .problem(403, "insufficient_role");
+    t.call(put.clone(), &path, Some(&seller), &[], Some(json!({"notes": "visitado"}))).await.expect(200);
+    let finals = t.get("/contacts/clients/for-invoices?search=consumidor", Some(&o.context)).await.expect(200);
+    let fc = finals[0]["id"].as_str().unwrap();
+    t.call(put, &format!("/contacts/{fc}"), Some(&o.context), &[], Some(json!({"is_active": false})))
+        .await
+        .problem(409, "final_consumer_protected");
 }

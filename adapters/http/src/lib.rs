@@ -55,13 +55,16 @@ pub fn router(
         route = route.nest("/docs", api.swagger_ui());
     }
     let route = route.nest("/", api);
-    let cors = config.cors_origins.iter().fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()));
+    // No origins configured: no CORS layer at all, so browsers refuse every cross-origin call.
+    let cors = (!config.cors_origins.is_empty()).then(|| {
+        config.cors_origins.iter().fold(Cors::new().allow_credentials(true), |c, o| c.allow_origin(o.as_str()))
+    });
     let max_body = config.max_body_bytes;
     let schemas = std::sync::Arc::new(body_check::BodySchemas::new(&service(&app).spec()));
     let metrics = app.metrics.clone();
     route
         .with(NormalizePath::new(TrailingSlash::Trim))
-        .with(cors)
+        .with_if(cors.is_some(), cors.unwrap_or_default())
         .with(Compression::new())
         .data(app)
         .around(move |ep, req| {

@@ -78,17 +78,19 @@ impl JobQueue for MemoryQueue {
         Ok(())
     }
 
-    async fn retry(&self, delivery: &Delivery, delay: Duration, _error: &str) -> CoreResult<()> {
+    async fn retry(&self, delivery: &Delivery, delay: Duration, _error: &str) -> CoreResult<bool> {
+        let mut buried = false;
         if let Ok(mut state) = self.state.lock() {
             if let Some((job, attempt)) = state.in_flight.remove(&delivery.job.id) {
                 if attempt >= self.max_attempts {
                     state.dead.push(job);
+                    buried = true;
                 } else {
                     state.delayed.push((Instant::now() + delay, job, attempt + 1));
                 }
             }
         }
-        Ok(())
+        Ok(buried)
     }
 
     async fn dead_letters(&self) -> CoreResult<Vec<Job>> {

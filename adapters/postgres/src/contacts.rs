@@ -76,11 +76,11 @@ fn like(text: &str) -> String {
     format!("%{escaped}%")
 }
 
-const UPSERT: &str = "INSERT INTO contacts (tenant_id, id, name, types, email, phone_primary, phone_secondary, mobile, \
+const UPSERT: &str = "INSERT INTO contacts (tenant_id, id, name, sort_name, types, email, phone_primary, phone_secondary, mobile, \
     id_type, id_number, dv, person_type, fiscal_responsibilities, payment_terms_days, credit_limit, seller_id, \
     billing_address, shipping_address, notes, is_active, is_final_consumer, deleted_at, created_by, updated_by, \
-    created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26) \
-    ON CONFLICT (tenant_id, id) DO UPDATE SET name = $3, types = $4, email = $5, phone_primary = $6, \
+    created_at, updated_at) VALUES ($1,$2,$3,$27,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26) \
+    ON CONFLICT (tenant_id, id) DO UPDATE SET name = $3, sort_name = $27, types = $4, email = $5, phone_primary = $6, \
     phone_secondary = $7, mobile = $8, id_type = $9, id_number = $10, dv = $11, person_type = $12, \
     fiscal_responsibilities = $13, payment_terms_days = $14, credit_limit = $15, seller_id = $16, \
     billing_address = $17, shipping_address = $18, notes = $19, is_active = $20, deleted_at = $22, \
@@ -117,6 +117,7 @@ impl PgTx {
             .bind(c.updated_by.map(|u| u.as_uuid()))
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(c.name.to_lowercase())
             .execute(self.conn())
             .await
             .map_err(db_err)?;
@@ -137,6 +138,17 @@ impl ContactRepo for PgTx {
     async fn by_id(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
         let tenant = self.tenant_id()?;
         let row = sqlx::query("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(contact).transpose().map_err(db_err)
+    }
+
+    async fn lock(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
             .bind(tenant)
             .bind(id.as_uuid())
             .fetch_optional(self.conn())
@@ -181,8 +193,8 @@ impl ContactRepo for PgTx {
              AND ($5::uuid IS NULL OR seller_id = $5) \
              AND ($6::text IS NULL OR name ILIKE $6 OR email ILIKE $6 OR id_number ILIKE $6 OR phone_primary ILIKE $6 \
                   OR phone_secondary ILIKE $6 OR mobile ILIKE $6 OR ($7::text IS NOT NULL AND id_number LIKE $7)) \
-             AND ($8::text IS NULL OR (lower(name), id) > ($8, $9::uuid)) \
-             ORDER BY lower(name), id LIMIT $10",
+             AND ($8::text IS NULL OR (sort_name, id) > ($8 COLLATE \"C\", $9::uuid)) \
+             ORDER BY sort_name, id LIMIT $10",
         )
         .bind(tenant)
         .bind(q.deleted)
@@ -228,7 +240,7 @@ impl ContactRepo for PgTx {
     async fn set_active(&mut self, ids: &[ContactId], active: bool, by: UserId, at: DateTime<Utc>) -> CoreResult<()> {
         let tenant = self.tenant_id()?;
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
-        sqlx::query("UPDATE contacts SET is_active = $3, updated_by = $4, updated_at = $5 WHERE tenant_id = $1 AND id = ANY($2)")
+        sqlx::query("UPDATE contacts SET is_active = $3, updated_by = $4, updated_at = $5 WHERE tenant_id = $1 AND id = ANY($2) AND deleted_at IS NULL")
             .bind(tenant)
             .bind(ids)
             .bind(active)

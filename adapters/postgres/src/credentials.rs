@@ -28,6 +28,7 @@ fn one_time(row: &PgRow) -> Result<OneTimeToken, sqlx::Error> {
         expires_at: row.try_get("expires_at")?,
         used_at: row.try_get("used_at")?,
         created_at: row.try_get("created_at")?,
+        password_hash: row.try_get("password_hash")?,
     })
 }
 
@@ -47,8 +48,8 @@ fn refresh(row: &PgRow) -> Result<RefreshToken, sqlx::Error> {
 impl CredentialRepo for PgTx {
     async fn insert_one_time(&mut self, t: &OneTimeToken) -> CoreResult<()> {
         sqlx::query(
-            "INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, expires_at, used_at, created_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7)",
+            "INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, expires_at, used_at, created_at, \
+             password_hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
         )
         .bind(t.id.as_uuid())
         .bind(t.user_id.as_uuid())
@@ -57,6 +58,7 @@ impl CredentialRepo for PgTx {
         .bind(t.expires_at)
         .bind(t.used_at)
         .bind(t.created_at)
+        .bind(&t.password_hash)
         .execute(self.conn())
         .await
         .map_err(db_err)?;

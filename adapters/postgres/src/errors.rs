@@ -13,6 +13,7 @@ const UNIQUE: &[(&str, &str, &str, &str)] = &[
     ("pdvs_name_key", "pdv_name_taken", "name", "a point of sale with this name exists"),
     ("pdvs_main_key", "main_pdv_exists", "is_main", "the company already has a main point of sale"),
     ("contacts_id_number_key", "contact_exists", "id_number", "another contact has this identification"),
+    ("contact_attachments_tenant_id_object_key_key", "already_attached", "key", "this upload is already attached"),
 ];
 
 /// The core error for a database error.

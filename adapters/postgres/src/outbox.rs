@@ -35,16 +35,32 @@ impl OutboxRepo for PgTx {
         .fetch_all(self.conn())
         .await
         .map_err(db_err)?;
-        rows.iter()
-            .map(|r| {
-                let task: serde_json::Value = r.try_get("task").map_err(db_err)?;
-                Ok(Job {
-                    id: JobId::from_uuid(r.try_get("id").map_err(db_err)?),
-                    task: serde_json::from_value::<Task>(task).map_err(CoreError::internal)?,
+        let mut jobs = Vec::with_capacity(rows.len());
+        let mut unreadable = Vec::new();
+        for r in &rows {
+            let id: Uuid = r.try_get("id").map_err(db_err)?;
+            let task: serde_json::Value = r.try_get("task").map_err(db_err)?;
+            match serde_json::from_value::<Task>(task) {
+                Ok(task) => jobs.push(Job {
+                    id: JobId::from_uuid(id),
+                    task,
                     created_at: r.try_get("created_at").map_err(db_err)?,
-                })
-            })
-            .collect()
+                }),
+                Err(e) => {
+                    // One job this version cannot read must not stop the others: set it aside.
+                    tracing::error!(job = %id, error = %e, "unreadable outbox job set aside");
+                    unreadable.push(id);
+                }
+            }
+        }
+        if !unreadable.is_empty() {
+            sqlx::query("UPDATE outbox SET done_at = now() WHERE id = ANY($1)")
+                .bind(unreadable)
+                .execute(self.conn())
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(jobs)
     }
 
     async fn mark_relayed(&mut self, ids: &[JobId], at: DateTime<Utc>) -> CoreResult<()> {

@@ -124,8 +124,18 @@ impl RedisQueue {
         let Some(entry) = reply.claimed.first() else {
             return Ok(None);
         };
-        // The claim counts as one more delivery of the same attempt number.
-        let delivery = self.delivery(entry, 1).map_err(bad_entry)?;
+        // Every delivery of the entry (the first, and each reclaim) counts as an attempt, so a job that
+        // keeps killing its workers ends in the dead letters too.
+        let pending: Vec<(String, String, u64, u64)> = redis::cmd("XPENDING")
+            .arg(&self.config.stream)
+            .arg(&self.config.group)
+            .arg(&entry.id)
+            .arg(&entry.id)
+            .arg(1)
+            .query_async(c)
+            .await?;
+        let deliveries = pending.first().map_or(1, |p| p.3.max(1)) as u32;
+        let delivery = self.delivery(entry, deliveries - 1).map_err(bad_entry)?;
         if delivery.attempt > self.config.max_attempts {
             self.bury(c, &delivery, "worker died repeatedly").await.map_err(bad_entry)?;
             return Ok(None);
@@ -233,11 +243,11 @@ impl JobQueue for RedisQueue {
             .map_err(unavailable)
     }
 
-    async fn retry(&self, d: &Delivery, delay: Duration, error: &str) -> CoreResult<()> {
+    async fn retry(&self, d: &Delivery, delay: Duration, error: &str) -> CoreResult<bool> {
         let mut c = self.conn().await?;
         if d.attempt >= self.config.max_attempts {
             tracing::error!(job = %d.job.id, attempts = d.attempt, error, "job dead-lettered");
-            return self.bury(&mut c, d, error).await;
+            return self.bury(&mut c, d, error).await.map(|()| true);
         }
         let json = serde_json::to_string(&d.job).map_err(CoreError::internal)?;
         let time: (u64, u64) = redis::cmd("TIME").query_async(&mut c).await.map_err(unavailable)?;
@@ -257,7 +267,8 @@ impl JobQueue for RedisQueue {
             .arg(&d.receipt)
             .query_async::<()>(&mut c)
             .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        Ok(false)
     }
 
     async fn dead_letters(&self) -> CoreResult<Vec<Job>> {

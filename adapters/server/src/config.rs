@@ -53,6 +53,9 @@ impl Config {
         if environment == "production" && (jwt_secret == DEV_SECRET || jwt_secret.len() < 32) {
             bail!("APP_SECRET_STRING must be set to at least 32 characters in production");
         }
+        if environment == "production" && var("SMTP_URL").is_none() {
+            bail!("SMTP_URL must be set in production (the log mailer would write reset links to the log)");
+        }
         let bind = var("ALLY_BIND").unwrap_or_else(|| "127.0.0.1:8000".into());
         Ok(Self {
             public_url: var("PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")),

@@ -147,8 +147,9 @@ impl AccountApi {
 
     /// Sets a new password with a reset token; every session is closed.
     #[oai(path = "/auth/reset-password", method = "post", operation_id = "reset_password")]
-    async fn reset(&self, body: Json<ResetIn>) -> ApiResult<Json<PasswordChangedOut>> {
-        let user = self.app.identity.reset_password(&body.0.token, &body.0.new_password).await?;
+    async fn reset(&self, req: &poem::Request, body: Json<ResetIn>) -> ApiResult<Json<PasswordChangedOut>> {
+        let user =
+            self.app.identity.reset_password(&body.0.token, &body.0.new_password, &crate::auth::client_ip(req)).await?;
         Ok(Json(PasswordChangedOut { message: "Password reset".into(), user_id: user.as_uuid(), changed_at: None }))
     }
 }

@@ -47,6 +47,9 @@ fn decode_cursor(raw: &str) -> Result<(String, ContactId), ApiError> {
         .collect::<Option<Vec<u8>>>()
         .ok_or_else(bad)?;
     let name = String::from_utf8(bytes).map_err(|_| bad())?;
+    if name.chars().any(char::is_control) {
+        return Err(bad());
+    }
     let id = Uuid::try_parse(id).map_err(|_| bad())?;
     Ok((name, ContactId::from_uuid(id)))
 }

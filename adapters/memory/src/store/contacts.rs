@@ -60,6 +60,10 @@ impl ContactRepo for MemTx {
     async fn by_id(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
         Ok(self.tenant_data()?.contacts.get(&id).cloned())
     }
+    async fn lock(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
+        // The whole unit of work already holds the store's lock.
+        self.by_id(id).await
+    }
     async fn by_ids(&mut self, ids: &[ContactId]) -> CoreResult<Vec<Contact>> {
         let data = self.tenant_data()?;
         Ok(ids.iter().filter_map(|id| data.contacts.get(id).cloned()).collect())
@@ -93,7 +97,7 @@ impl ContactRepo for MemTx {
     async fn set_active(&mut self, ids: &[ContactId], active: bool, by: UserId, at: DateTime<Utc>) -> CoreResult<()> {
         let data = self.tenant_data()?;
         for id in ids {
-            if let Some(c) = data.contacts.get_mut(id) {
+            if let Some(c) = data.contacts.get_mut(id).filter(|c| c.deleted_at.is_none()) {
                 c.is_active = active;
                 c.updated_by = Some(by);
                 c.updated_at = at;
@@ -102,7 +106,11 @@ impl ContactRepo for MemTx {
         Ok(())
     }
     async fn insert_attachment(&mut self, a: &Attachment) -> CoreResult<()> {
-        self.tenant_data()?.attachments.insert(a.id, a.clone());
+        let data = self.tenant_data()?;
+        if data.attachments.values().any(|o| o.object_key == a.object_key) {
+            return Err(CoreError::conflict("already_attached", "this upload is already attached"));
+        }
+        data.attachments.insert(a.id, a.clone());
         Ok(())
     }
     async fn attachments(&mut self, contact: ContactId) -> CoreResult<Vec<Attachment>> {
