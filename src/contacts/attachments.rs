@@ -67,11 +67,11 @@ impl ContactsService {
         let description = crate::kernel::validate::optional_text("description", description.as_deref(), 500)
             .map_err(|e| CoreError::Validation(vec![e]))?;
         self.get(actor, id).await?;
-        let info = files::check(&self.ctx, key, &Self::owner(actor), "contacts", &DOCUMENTS).await?;
+        let (object_key, info) = files::check(&self.ctx, key, &Self::owner(actor), "contacts", &DOCUMENTS).await?;
         let attachment = Attachment {
             id: AttachmentId::new(),
             contact_id: id,
-            object_key: key.to_string(),
+            object_key,
             file_name,
             file_size: info.size,
             content_type: info.content_type.unwrap_or_default(),
@@ -80,7 +80,7 @@ impl ContactsService {
             created_at: self.ctx.now(),
         };
         let saved = attachment.clone();
-        in_tenant(self.ctx.store(), actor, move |tx| {
+        let stored = in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
                 tx.contacts().by_id(id).await?.filter(|c| c.deleted_at.is_none()).ok_or_else(not_found)?;
                 let existing = tx.contacts().attachments(id).await?;
@@ -93,7 +93,12 @@ impl ContactsService {
                 tx.contacts().insert_attachment(&saved).await
             })
         })
-        .await?;
+        .await;
+        if let Err(e) = stored {
+            // The copy made by the check belongs to nobody now.
+            files::discard(&self.ctx, Some(attachment.object_key.clone())).await;
+            return Err(e);
+        }
         Ok(self.views(vec![attachment]).await?.remove(0))
     }
 

@@ -85,21 +85,28 @@ pub(crate) async fn upload(
         let message = format!("must be one of {}", rule.types.join(", "));
         return Err(CoreError::invalid("content_type", "unsupported_type", &message));
     }
-    let key = object_key(owner, module, ctx.now(), filename);
+    let key = object_key(&format!("{owner}/uploads"), module, ctx.now(), filename);
     let url = ctx.ports.objects.presign_put(&key, &content_type, UPLOAD_TTL).await?;
     Ok(UploadTicket { key, url, content_type, max_bytes: rule.max_bytes })
 }
 
-/// Checks an uploaded image before it is used: the key must be one handed out for this owner and
-/// module, the object must exist, be an accepted image type and at most 5 MB. A rejected object is
-/// deleted.
-pub(crate) async fn check_image(ctx: &Ctx, key: &str, owner: &str, module: &str) -> CoreResult<ObjectInfo> {
+/// Checks an uploaded image (see [`check`]) and returns its final key.
+pub(crate) async fn check_image(ctx: &Ctx, key: &str, owner: &str, module: &str) -> CoreResult<(String, ObjectInfo)> {
     check(ctx, key, owner, module, &IMAGES).await
 }
 
-/// Checks an uploaded file against `rule` (same contract as [`check_image`]).
-pub(crate) async fn check(ctx: &Ctx, key: &str, owner: &str, module: &str, rule: &Rule) -> CoreResult<ObjectInfo> {
-    if !key.starts_with(&format!("{owner}/{module}/")) || key.contains("..") {
+/// Checks an uploaded file before it is used: the key must be one handed out for this owner and
+/// module, the object must exist, be of an accepted type and size. A rejected object is deleted. An
+/// accepted one is moved to its final key (the upload key without `uploads/`), out of reach of the
+/// upload URL, which stays valid for a few minutes: nothing can be swapped in after the check.
+pub(crate) async fn check(
+    ctx: &Ctx,
+    key: &str,
+    owner: &str,
+    module: &str,
+    rule: &Rule,
+) -> CoreResult<(String, ObjectInfo)> {
+    if !key.starts_with(&format!("{owner}/uploads/{module}/")) || key.contains("..") {
         return Err(CoreError::invalid("key", "foreign_key", "this key was not issued for this upload"));
     }
     let info = ctx.ports.objects.stat(key).await?.ok_or_else(|| {
@@ -115,7 +122,10 @@ pub(crate) async fn check(ctx: &Ctx, key: &str, owner: &str, module: &str, rule:
         };
         return Err(CoreError::invalid("key", if type_ok { "too_large" } else { "unsupported_type" }, &message));
     }
-    Ok(info)
+    let final_key = key.replacen(&format!("{owner}/uploads/"), &format!("{owner}/"), 1);
+    ctx.ports.objects.copy(key, &final_key).await?;
+    ctx.ports.objects.delete(key).await?;
+    Ok((final_key, info))
 }
 
 /// Removes an object that was replaced; a failure only leaves garbage behind, so it is logged.

@@ -23,8 +23,8 @@ impl IdentityService {
 
     /// Makes an uploaded image the avatar, after checking it; the previous one is deleted.
     pub async fn confirm_avatar(&self, principal: &Principal, key: &str) -> CoreResult<User> {
-        files::check_image(&self.ctx, key, &Self::avatar_owner(principal), "avatars").await?;
-        let (id, now, key) = (principal.user, self.ctx.now(), key.to_string());
+        let (key, _) = files::check_image(&self.ctx, key, &Self::avatar_owner(principal), "avatars").await?;
+        let (id, now) = (principal.user, self.ctx.now());
         let (user, replaced) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let mut user = tx.users().by_id(id).await?.ok_or(CoreError::NotFound { entity: "user" })?;

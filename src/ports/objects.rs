@@ -38,6 +38,8 @@ pub trait ObjectStore: Send + Sync {
     async fn presign_get(&self, key: &str, ttl: Duration) -> CoreResult<PresignedUrl>;
     /// Size and type of a stored object.
     async fn stat(&self, key: &str) -> CoreResult<Option<ObjectInfo>>;
+    /// Copies an object inside the store (content and content type); `from` stays.
+    async fn copy(&self, from: &str, to: &str) -> CoreResult<()>;
     /// Removes an object.
     async fn delete(&self, key: &str) -> CoreResult<()>;
     /// Whether the store answers (for `/ready`).

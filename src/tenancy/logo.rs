@@ -16,8 +16,8 @@ impl TenancyService {
     /// Makes an uploaded image the logo, after checking it; the previous one is deleted.
     pub async fn confirm_logo(&self, actor: &Actor, key: &str) -> CoreResult<Company> {
         actor.require(Permission::CompanyWrite)?;
-        files::check_image(&self.ctx, key, &actor.tenant.to_string(), "logos").await?;
-        let (tenant, now, key) = (actor.tenant, self.ctx.now(), key.to_string());
+        let (key, _) = files::check_image(&self.ctx, key, &actor.tenant.to_string(), "logos").await?;
+        let (tenant, now) = (actor.tenant, self.ctx.now());
         let (company, replaced) = in_global(self.ctx.store(), move |tx| {
             Box::pin(async move {
                 let mut company =

@@ -305,7 +305,7 @@ async fn attachments_are_real_files(t: TestApp) {
         .await
         .expect(200);
     let key = up["key"].as_str().unwrap();
-    assert!(key.starts_with(&format!("{}/contacts/", o.company)) && key.ends_with("-RUT-2026.pdf"), "{key}");
+    assert!(key.starts_with(&format!("{}/uploads/contacts/", o.company)) && key.ends_with("-RUT-2026.pdf"), "{key}");
     t.post(&base, Some(&o.context), json!({"key": key, "file_name": "RUT 2026.pdf"}))
         .await
         .problem(422, "validation_failed");
@@ -317,10 +317,12 @@ async fn attachments_are_real_files(t: TestApp) {
         .await
         .expect(201);
     assert_eq!((a["file_size"].as_u64(), a["content_type"].as_str()), (Some(13), Some("application/pdf")));
-    t.post(&base, Some(&o.context), json!({"key": key, "file_name": "again"})).await.problem(409, "already_attached");
+    // The upload was moved to its final key: confirming it again finds nothing.
+    let again = t.post(&base, Some(&o.context), json!({"key": key, "file_name": "again"})).await;
+    assert_eq!(again.problem(422, "validation_failed")["errors"][0]["code"], "upload_missing");
     let second = create(&t, &o, json!({"name": "Otro"})).await["id"].as_str().unwrap().to_string();
     let reuse = json!({"key": key, "file_name": "shared"});
-    t.post(&format!("/contacts/{second}/attachments"), Some(&o.context), reuse).await.problem(409, "already_attached");
+    t.post(&format!("/contacts/{second}/attachments"), Some(&o.context), reuse).await.problem(422, "validation_failed");
     let listed = t.get(&base, Some(&o.context)).await.expect(200);
     let url = listed[0]["file_url"].as_str().unwrap().trim_start_matches("http://localhost").to_string();
     let got = t.client.get(url).send().await;
@@ -328,7 +330,8 @@ async fn attachments_are_real_files(t: TestApp) {
     let other = t.owner().await;
     t.post(&base, Some(&other.context), json!({"key": key, "file_name": "steal"})).await.problem(404, "not_found");
     t.delete(&format!("/contacts/attachments/{}", a["id"].as_str().unwrap()), Some(&o.context)).await.expect(200);
-    assert_eq!(t.app.ports.objects.stat(key).await.unwrap(), None, "the file went with the attachment");
+    let final_key = key.replacen("/uploads/", "/", 1);
+    assert_eq!(t.app.ports.objects.stat(&final_key).await.unwrap(), None, "the file went with the attachment");
     assert_eq!(t.get(&base, Some(&o.context)).await.expect(200), json!([]));
 }
 

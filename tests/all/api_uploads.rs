@@ -62,7 +62,13 @@ async fn avatar_upload_confirm_and_download(t: TestApp) {
     let refused = t.post("/auth/me/avatar/confirm", Some(token), json!({"key": big["key"]})).await;
     assert_eq!(refused.problem(422, "validation_failed")["errors"][0]["code"], "too_large");
     let still = t.get("/auth/me/avatar", Some(token)).await.expect(200);
-    assert!(still["url"].as_str().unwrap().contains(&key), "the previous avatar stays");
+    let final_key = key.replacen("/uploads/", "/", 1);
+    assert!(still["url"].as_str().unwrap().contains(&final_key), "the previous avatar stays");
+    // The upload URL cannot replace the checked file: it only reaches the (now removed) upload key.
+    assert_eq!(put(&t, &url, "image/png", vec![9; 10]).await, StatusCode::OK);
+    let again = t.get("/auth/me/avatar", Some(token)).await.expect(200);
+    let got = t.client.get(local(again["url"].as_str().unwrap())).send().await;
+    assert_eq!(got.0.into_body().into_vec().await.unwrap(), image);
 }
 
 async fn logo_upload_is_for_owners_and_admins(t: TestApp) {
@@ -73,17 +79,21 @@ async fn logo_upload_is_for_owners_and_admins(t: TestApp) {
         .problem(403, "insufficient_role");
 
     let first = ticket(&t, "/company/me/logo/upload-url", &owner.context, "image/webp").await;
-    assert!(first["key"].as_str().unwrap().starts_with(&format!("{}/logos/", owner.company)));
+    assert!(first["key"].as_str().unwrap().starts_with(&format!("{}/uploads/logos/", owner.company)));
     assert_eq!(put(&t, first["upload_url"].as_str().unwrap(), "image/webp", vec![7; 100]).await, StatusCode::OK);
     t.post("/company/me/logo/confirm", Some(&owner.context), json!({"key": first["key"]})).await.expect(200);
     let second = ticket(&t, "/company/me/logo/upload-url", &owner.context, "image/png").await;
     assert_eq!(put(&t, second["upload_url"].as_str().unwrap(), "image/png", vec![8; 100]).await, StatusCode::OK);
     let company =
         t.post("/company/me/logo/confirm", Some(&owner.context), json!({"key": second["key"]})).await.expect(200);
-    assert!(company["logo"].as_str().unwrap().contains(second["key"].as_str().unwrap()));
-    // The replaced logo is gone from storage.
-    let first_key = first["key"].as_str().unwrap();
-    assert_eq!(t.app.ports.objects.stat(first_key).await.unwrap(), None);
+    let second_final = second["key"].as_str().unwrap().replacen("/uploads/", "/", 1);
+    assert!(company["logo"].as_str().unwrap().contains(&second_final));
+    // The replaced logo and the upload copies are gone from storage.
+    for key in
+        [first["key"].as_str().unwrap().replacen("/uploads/", "/", 1), first["key"].as_str().unwrap().to_string()]
+    {
+        assert_eq!(t.app.ports.objects.stat(&key).await.unwrap(), None, "{key}");
+    }
     // Every member reads it.
     let me = t.get("/company/me", Some(&viewer_ctx)).await.expect(200);
     assert!(me["logo_url"].is_string());

@@ -125,6 +125,11 @@ pub async fn object_store_suite(store: &dyn ObjectStore, browser: &dyn Browser) 
     let short = store.presign_get(&key, Duration::from_secs(1)).await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert!(matches!(browser.get(&short.url).await.0, 400 | 403), "expired download refused");
+    let copy = format!("{key}.copy");
+    store.copy(&key, &copy).await.unwrap();
+    let copied = store.stat(&copy).await.unwrap().expect("copied");
+    assert_eq!((copied.size, copied.content_type.as_deref()), (2048, Some("image/png")));
+    store.delete(&copy).await.unwrap();
     store.delete(&key).await.unwrap();
     assert_eq!(store.stat(&key).await.unwrap(), None);
     store.delete(&key).await.unwrap();

@@ -82,6 +82,12 @@ impl ObjectStore for MemoryObjectStore {
         let objects = self.objects.lock().map_err(CoreError::internal)?;
         Ok(objects.get(key).map(|(b, ct)| ObjectInfo { size: b.len() as u64, content_type: ct.clone() }))
     }
+    async fn copy(&self, from: &str, to: &str) -> CoreResult<()> {
+        let mut objects = self.objects.lock().map_err(CoreError::internal)?;
+        let object = objects.get(from).cloned().ok_or(CoreError::NotFound { entity: "object" })?;
+        objects.insert(to.to_owned(), object);
+        Ok(())
+    }
     async fn delete(&self, key: &str) -> CoreResult<()> {
         self.objects.lock().map_err(CoreError::internal)?.remove(key);
         Ok(())

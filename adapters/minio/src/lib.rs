@@ -116,6 +116,21 @@ impl ObjectStore for S3ObjectStore {
         }
     }
 
+    async fn copy(&self, from: &str, to: &str) -> CoreResult<()> {
+        let bucket = minio::s3::types::BucketName::new(self.bucket.clone()).map_err(CoreError::internal)?;
+        let object = minio::s3::types::ObjectKey::new(from).map_err(CoreError::internal)?;
+        let source = minio::s3::builders::CopySource::builder().bucket(bucket).object(object).build();
+        self.internal
+            .copy_object(&self.bucket, to)
+            .map_err(CoreError::internal)?
+            .source(source)
+            .build()
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn delete(&self, key: &str) -> CoreResult<()> {
         let done = self.internal.delete_object(&self.bucket, key).map_err(CoreError::internal)?.build().send().await;
         match done {
