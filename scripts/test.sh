@@ -8,10 +8,9 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${ALLY_TEST_DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1 \
     && psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    # A fresh database each run: migrations apply from scratch and no earlier run's rows remain.
     db=ally360_test
-    if [ "$(psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database where datname = '$db'")" != 1 ]; then
-        psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $db" >/dev/null
-    fi
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $db" -c "create database $db" >/dev/null 2>&1
     export ALLY_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 fi
 if [ -z "${ALLY_TEST_REDIS_URL:-}" ] && command -v redis-cli >/dev/null 2>&1 \
