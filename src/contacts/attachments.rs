@@ -45,8 +45,7 @@ impl ContactsService {
         content_type: &str,
     ) -> CoreResult<UploadTicket> {
         actor.require(Permission::ContactsWrite)?;
-        let count = self.get(actor, id).await?.attachments.len();
-        if count >= MAX_ATTACHMENTS {
+        if self.attachment_count(actor, id).await? >= MAX_ATTACHMENTS {
             return Err(CoreError::conflict("too_many_attachments", "a contact has at most 20 attachments"));
         }
         files::upload(&self.ctx, &Self::owner(actor), "contacts", filename, content_type, &DOCUMENTS).await
@@ -66,7 +65,7 @@ impl ContactsService {
             .map_err(|e| CoreError::Validation(vec![e]))?;
         let description = crate::kernel::validate::optional_text("description", description.as_deref(), 500)
             .map_err(|e| CoreError::Validation(vec![e]))?;
-        self.get(actor, id).await?;
+        self.attachment_count(actor, id).await?;
         let (object_key, info) = files::check(&self.ctx, key, &Self::owner(actor), "contacts", &DOCUMENTS).await?;
         let attachment = Attachment {
             id: AttachmentId::new(),
@@ -120,6 +119,17 @@ impl ContactsService {
         .await?;
         files::discard(&self.ctx, Some(removed)).await;
         Ok(())
+    }
+
+    /// How many attachments a live contact has (404 when it is missing or deleted).
+    async fn attachment_count(&self, actor: &Actor, id: ContactId) -> CoreResult<usize> {
+        in_tenant(self.ctx.store(), actor, move |tx| {
+            Box::pin(async move {
+                tx.contacts().by_id(id).await?.filter(|c| c.deleted_at.is_none()).ok_or_else(not_found)?;
+                Ok(tx.contacts().attachments(id).await?.len())
+            })
+        })
+        .await
     }
 
     pub(super) async fn views(&self, attachments: Vec<Attachment>) -> CoreResult<Vec<AttachmentView>> {

@@ -87,6 +87,12 @@ const UPSERT: &str = "INSERT INTO contacts (tenant_id, id, name, sort_name, type
     updated_by = $24, updated_at = $26";
 
 impl PgTx {
+    async fn one_contact(&mut self, sql: &'static str, id: ContactId) -> CoreResult<Option<Contact>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query(sql).bind(tenant).bind(id.as_uuid()).fetch_optional(self.conn()).await.map_err(db_err)?;
+        row.as_ref().map(contact).transpose().map_err(db_err)
+    }
+
     async fn save(&mut self, c: &Contact) -> CoreResult<()> {
         let tenant = self.tenant_id()?;
         let types: Vec<&str> = c.types.iter().map(|t| t.as_str()).collect();
@@ -136,25 +142,11 @@ impl ContactRepo for PgTx {
     }
 
     async fn by_id(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
-        let tenant = self.tenant_id()?;
-        let row = sqlx::query("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(contact).transpose().map_err(db_err)
+        self.one_contact("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2", id).await
     }
 
     async fn lock(&mut self, id: ContactId) -> CoreResult<Option<Contact>> {
-        let tenant = self.tenant_id()?;
-        let row = sqlx::query("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .fetch_optional(self.conn())
-            .await
-            .map_err(db_err)?;
-        row.as_ref().map(contact).transpose().map_err(db_err)
+        self.one_contact("SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2 FOR UPDATE", id).await
     }
 
     async fn by_ids(&mut self, ids: &[ContactId]) -> CoreResult<Vec<Contact>> {

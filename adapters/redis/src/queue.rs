@@ -144,6 +144,12 @@ impl RedisQueue {
         Ok(Some(delivery))
     }
 
+    /// Adds to `pipe` the commands that acknowledge an entry and drop it from the stream.
+    fn forget<'p>(&self, pipe: &'p mut redis::Pipeline, receipt: &str) -> &'p mut redis::Pipeline {
+        pipe.cmd("XACK").arg(&self.config.stream).arg(&self.config.group).arg(receipt);
+        pipe.cmd("XDEL").arg(&self.config.stream).arg(receipt)
+    }
+
     /// One round: promote due retries, reclaim from dead workers, then read new entries (blocking at
     /// most a quarter second, so due retries are seen while waiting).
     async fn pull_once(&self, consumer: &str, deadline: tokio::time::Instant) -> redis::RedisResult<Option<Delivery>> {
@@ -169,8 +175,8 @@ impl RedisQueue {
 
     async fn bury(&self, c: &mut redis::aio::ConnectionManager, d: &Delivery, error: &str) -> CoreResult<()> {
         let json = serde_json::to_string(&d.job).map_err(CoreError::internal)?;
-        redis::pipe()
-            .atomic()
+        let mut pipe = redis::pipe();
+        pipe.atomic()
             .cmd("XADD")
             .arg(self.dead_key())
             .arg("*")
@@ -179,17 +185,8 @@ impl RedisQueue {
             .arg("attempt")
             .arg(d.attempt)
             .arg("error")
-            .arg(error)
-            .cmd("XACK")
-            .arg(&self.config.stream)
-            .arg(&self.config.group)
-            .arg(&d.receipt)
-            .cmd("XDEL")
-            .arg(&self.config.stream)
-            .arg(&d.receipt)
-            .query_async::<()>(c)
-            .await
-            .map_err(unavailable)
+            .arg(error);
+        self.forget(&mut pipe, &d.receipt).query_async::<()>(c).await.map_err(unavailable)
     }
 }
 
@@ -229,18 +226,7 @@ impl JobQueue for RedisQueue {
 
     async fn ack(&self, d: &Delivery) -> CoreResult<()> {
         let mut c = self.conn().await?;
-        redis::pipe()
-            .atomic()
-            .cmd("XACK")
-            .arg(&self.config.stream)
-            .arg(&self.config.group)
-            .arg(&d.receipt)
-            .cmd("XDEL")
-            .arg(&self.config.stream)
-            .arg(&d.receipt)
-            .query_async::<()>(&mut c)
-            .await
-            .map_err(unavailable)
+        self.forget(redis::pipe().atomic(), &d.receipt).query_async::<()>(&mut c).await.map_err(unavailable)
     }
 
     async fn retry(&self, d: &Delivery, delay: Duration, error: &str) -> CoreResult<bool> {
@@ -252,22 +238,9 @@ impl JobQueue for RedisQueue {
         let json = serde_json::to_string(&d.job).map_err(CoreError::internal)?;
         let time: (u64, u64) = redis::cmd("TIME").query_async(&mut c).await.map_err(unavailable)?;
         let due = time.0 * 1000 + time.1 / 1000 + delay.as_millis() as u64;
-        redis::pipe()
-            .atomic()
-            .cmd("ZADD")
-            .arg(self.delayed_key())
-            .arg(due)
-            .arg(format!("{}|{json}", d.attempt + 1))
-            .cmd("XACK")
-            .arg(&self.config.stream)
-            .arg(&self.config.group)
-            .arg(&d.receipt)
-            .cmd("XDEL")
-            .arg(&self.config.stream)
-            .arg(&d.receipt)
-            .query_async::<()>(&mut c)
-            .await
-            .map_err(unavailable)?;
+        let mut pipe = redis::pipe();
+        pipe.atomic().cmd("ZADD").arg(self.delayed_key()).arg(due).arg(format!("{}|{json}", d.attempt + 1));
+        self.forget(&mut pipe, &d.receipt).query_async::<()>(&mut c).await.map_err(unavailable)?;
         Ok(false)
     }
 

@@ -126,9 +126,7 @@ impl ContactsApi {
         req: &Request,
         search: Query<Option<String>>,
     ) -> ApiResult<Json<Vec<ContactOut>>> {
-        let actor = actor(&self.app, &auth, req).await?;
-        let rows = self.app.contacts.lookup(&actor, ContactType::Client, search.0).await?;
-        Ok(Json(rows.iter().map(ContactOut::from).collect()))
+        self.lookup(auth, req, ContactType::Client, search.0).await
     }
 
     /// Active providers for bills (at most 50, by name).
@@ -139,9 +137,7 @@ impl ContactsApi {
         req: &Request,
         search: Query<Option<String>>,
     ) -> ApiResult<Json<Vec<ContactOut>>> {
-        let actor = actor(&self.app, &auth, req).await?;
-        let rows = self.app.contacts.lookup(&actor, ContactType::Provider, search.0).await?;
-        Ok(Json(rows.iter().map(ContactOut::from).collect()))
+        self.lookup(auth, req, ContactType::Provider, search.0).await
     }
 
     /// One contact with its attachments.
@@ -267,6 +263,18 @@ impl ContactsApi {
 }
 
 impl ContactsApi {
+    async fn lookup(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        kind: ContactType,
+        search: Option<String>,
+    ) -> ApiResult<Json<Vec<ContactOut>>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        let rows = self.app.contacts.lookup(&actor, kind, search).await?;
+        Ok(Json(rows.iter().map(ContactOut::from).collect()))
+    }
+
     async fn bulk(&self, auth: BearerAuth, req: &Request, body: BulkIn, active: bool) -> ApiResult<Json<BulkOut>> {
         let actor = actor(&self.app, &auth, req).await?;
         let ids = body.contact_ids.into_iter().map(ContactId::from_uuid).collect();
