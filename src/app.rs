@@ -1,5 +1,6 @@
 //! The application: every use case, wired to the ports chosen by the composition root.
 
+use crate::catalog::CatalogService;
 use crate::contacts::ContactsService;
 use crate::identity::IdentityService;
 use crate::jobs::JobRunner;
@@ -123,6 +124,7 @@ pub struct App {
     pub identity: IdentityService,
     pub tenancy: TenancyService,
     pub contacts: ContactsService,
+    pub catalog: CatalogService,
     pub jobs: JobRunner,
     pub ports: AppPorts,
     pub settings: Settings,
@@ -138,6 +140,7 @@ impl App {
             identity: IdentityService::new(ctx.clone()),
             tenancy: TenancyService::new(ctx.clone()),
             contacts: ContactsService::new(ctx.clone()),
+            catalog: CatalogService::new(ctx.clone()),
             jobs: JobRunner::new(ctx),
             ports,
             settings,

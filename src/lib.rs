@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod contacts;
 pub mod files;
 pub mod identity;
+pub mod inventory;
 pub mod jobs;
 pub mod kernel;
 pub mod metrics;

@@ -1,9 +1,13 @@
 //! Test doubles for the core's unit tests: a store that hands every unit of work one transaction
 //! made of mockall repositories, and an app whose other ports are mocks too.
 
-use crate::catalog::repo::{MockPdvRepo, PdvRepo};
+use crate::catalog::repo::{
+    GroupRepo, LocationRepo, MockGroupRepo, MockLocationRepo, MockPdvRepo, MockProductRepo, MockTaxRepo, PdvRepo,
+    ProductRepo, TaxRepo,
+};
 use crate::contacts::repo::{ContactRepo, MockContactRepo};
 use crate::identity::repo::{AuditRepo, CredentialRepo, MockAuditRepo, MockCredentialRepo, MockUserRepo, UserRepo};
+use crate::inventory::repo::{MockStockRepo, StockRepo};
 use crate::jobs::repo::{MockOutboxRepo, OutboxRepo};
 use crate::kernel::{CoreResult, TenantId};
 use crate::ports::cache::MockCache;
@@ -33,6 +37,11 @@ pub struct TestTx {
     pub audit: MockAuditRepo,
     pub outbox: MockOutboxRepo,
     pub pdvs: MockPdvRepo,
+    pub locations: MockLocationRepo,
+    pub groups: MockGroupRepo,
+    pub taxes: MockTaxRepo,
+    pub products: MockProductRepo,
+    pub stock: MockStockRepo,
     pub contacts: MockContactRepo,
     pub tenant: Option<TenantId>,
 }
@@ -72,6 +81,21 @@ impl TenantTx for TestTx {
     }
     fn pdvs(&mut self) -> &mut dyn PdvRepo {
         &mut self.pdvs
+    }
+    fn locations(&mut self) -> &mut dyn LocationRepo {
+        &mut self.locations
+    }
+    fn groups(&mut self) -> &mut dyn GroupRepo {
+        &mut self.groups
+    }
+    fn taxes(&mut self) -> &mut dyn TaxRepo {
+        &mut self.taxes
+    }
+    fn products(&mut self) -> &mut dyn ProductRepo {
+        &mut self.products
+    }
+    fn stock(&mut self) -> &mut dyn StockRepo {
+        &mut self.stock
     }
     fn contacts(&mut self) -> &mut dyn ContactRepo {
         &mut self.contacts

@@ -4,28 +4,10 @@
 use super::identification::identification;
 use super::model::{Address, Contact, ContactType, IdType, PersonType};
 use crate::kernel::error::Checks;
+pub use crate::kernel::Field;
 use crate::kernel::{validate, FieldError, Money};
 use rust_decimal::Decimal;
 use uuid::Uuid;
-
-/// A field of a partial request: absent (unchanged), explicitly null (cleared) or a value.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub enum Field<T> {
-    #[default]
-    Absent,
-    Null,
-    Value(T),
-}
-
-impl<T> Field<T> {
-    fn apply(self, slot: &mut Option<T>) {
-        match self {
-            Field::Absent => {}
-            Field::Null => *slot = None,
-            Field::Value(v) => *slot = Some(v),
-        }
-    }
-}
 
 /// An address as received.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -73,6 +73,10 @@ pub enum Permission {
     ContactsManage,
     /// The contacts summary.
     ContactsStats,
+    /// Read the catalog: brands, categories, taxes, products, stock levels; use the tax calculator.
+    CatalogRead,
+    /// Create, change and delete catalog entries, their images, taxes and minimum stock.
+    CatalogWrite,
 }
 
 /// The permission table: the only place that knows which role may do what.
@@ -80,13 +84,12 @@ pub fn role_allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     use Role::*;
     match permission {
-        CompanyRead | ContactsRead => true,
+        CompanyRead | ContactsRead | CatalogRead | PdvRead => true,
         ContactsWrite => matches!(role, Owner | Admin | Seller),
         ContactsManage => matches!(role, Owner | Admin),
         ContactsStats => matches!(role, Owner | Admin | Accountant | Viewer),
-        CompanyWrite | MembersRead | MembersManage | PdvWrite => matches!(role, Owner | Admin),
+        CompanyWrite | MembersRead | MembersManage | PdvWrite | CatalogWrite => matches!(role, Owner | Admin),
         OwnersManage => role == Owner,
-        PdvRead => matches!(role, Owner | Admin | Seller | Accountant),
     }
 }
 
@@ -133,7 +136,13 @@ mod tests {
         assert!(role_allows(Role::Admin, Permission::MembersManage));
         assert!(!role_allows(Role::Seller, Permission::MembersManage));
         assert!(role_allows(Role::Accountant, Permission::PdvRead));
-        assert!(!role_allows(Role::Viewer, Permission::PdvRead));
+        assert!(role_allows(Role::Viewer, Permission::PdvRead));
+        assert!(role_allows(Role::Viewer, Permission::CatalogRead));
+        for role in [Role::Seller, Role::Accountant, Role::Viewer] {
+            assert!(!role_allows(role, Permission::CatalogWrite), "{role}");
+            assert!(!role_allows(role, Permission::PdvWrite), "{role}");
+        }
+        assert!(role_allows(Role::Admin, Permission::CatalogWrite));
         assert!(role_allows(Role::Viewer, Permission::CompanyRead));
         assert!(!role_allows(Role::Viewer, Permission::CompanyWrite));
     }

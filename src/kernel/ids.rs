@@ -79,6 +79,20 @@ define_id!(
     ContactId,
     /// A file attached to a record.
     AttachmentId,
+    /// A brand or a category of products.
+    GroupId,
+    /// A tax (system or the tenant's own).
+    TaxId,
+    /// A product or service of the catalog.
+    ProductId,
+    /// A variant of a product (its own sku, attributes, price and stock).
+    VariantId,
+    /// An image of a product.
+    ImageId,
+    /// A stock level: one (product or variant, PDV) pair.
+    StockId,
+    /// An inventory movement (a line of the kardex).
+    MovementId,
 );
 
 /// The company id is the tenant id.

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod error;
+pub mod field;
 pub mod ids;
 pub mod money;
 pub mod page;
@@ -9,6 +10,7 @@ pub mod validate;
 
 pub use actor::{Actor, Permission, Role};
 pub use error::{CoreError, CoreResult, FieldError};
+pub use field::Field;
 pub use ids::*;
 pub use money::{Money, Quantity};
-pub use page::{Cursor, Page, PageRequest};
+pub use page::{decode_key, encode_key, Cursor, KeysetPage, Page, PageRequest};

@@ -107,6 +107,53 @@ impl Cursor {
     }
 }
 
+/// A page of a keyset list: its rows and, when more follow, the position after the last one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeysetPage<T> {
+    pub items: Vec<T>,
+    /// Sort key and id of the last row, when another page follows.
+    pub next: Option<(String, uuid::Uuid)>,
+}
+
+impl<T> KeysetPage<T> {
+    /// Cuts rows fetched with `limit + 1` to `limit`, keeping the position of the last row kept
+    /// when the extra row proves another page exists.
+    pub fn cut(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> (String, uuid::Uuid)) -> Self {
+        let next = if rows.len() > limit as usize {
+            rows.truncate(limit as usize);
+            rows.last().map(key)
+        } else {
+            None
+        };
+        Self { items: rows, next }
+    }
+}
+
+/// The opaque wire form of a keyset position: the sort key in hex, a dot, the id.
+pub fn encode_key(key: &str, id: uuid::Uuid) -> String {
+    let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.{}", id.simple())
+}
+
+/// Reads [`encode_key`]'s form back; 422 on `field` when it was not made by it.
+pub fn decode_key(field: &str, raw: &str) -> CoreResult<(String, uuid::Uuid)> {
+    let bad = || CoreError::invalid(field, "invalid_cursor", "the cursor is not valid");
+    let (hex, id) = raw.split_once('.').ok_or_else(bad)?;
+    if hex.len() % 2 != 0 || hex.len() > 1024 {
+        return Err(bad());
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
+    let key = String::from_utf8(bytes).map_err(|_| bad())?;
+    if key.chars().any(char::is_control) {
+        return Err(bad());
+    }
+    Ok((key, uuid::Uuid::try_parse(id).map_err(|_| bad())?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +165,19 @@ mod tests {
         for bad in ["", "zz.1", "10.not-a-uuid", "10"] {
             assert!(Cursor::decode("cursor", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn keys_round_trip_and_reject_garbage() {
+        let id = uuid::Uuid::now_v7();
+        let raw = encode_key("café con leche", id);
+        assert_eq!(decode_key("cursor", &raw).unwrap(), ("café con leche".to_string(), id));
+        for bad in ["", "zz.1", "6.", "0a.not-a-uuid", "ff.0190f3a0-0000-7000-8000-000000000000"] {
+            assert!(decode_key("cursor", bad).is_err(), "{bad}");
+        }
+        let page = KeysetPage::cut(vec![1, 2, 3], 2, |n| (n.to_string(), id));
+        assert_eq!((page.items, page.next), (vec![1, 2], Some(("2".to_string(), id))));
+        assert_eq!(KeysetPage::cut(vec![1, 2], 2, |n| (n.to_string(), id)).next, None);
     }
 
     #[test]

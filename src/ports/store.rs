@@ -4,9 +4,10 @@
 //! back when it returns `Err`: neither can be forgotten. A tenant transaction sees only its tenant's
 //! rows; no tenant repository method takes a tenant id.
 
-use crate::catalog::repo::PdvRepo;
+use crate::catalog::repo::{GroupRepo, LocationRepo, PdvRepo, ProductRepo, TaxRepo};
 use crate::contacts::repo::ContactRepo;
 use crate::identity::repo::{AuditRepo, CredentialRepo, UserRepo};
+use crate::inventory::repo::StockRepo;
 use crate::jobs::repo::OutboxRepo;
 use crate::kernel::{Actor, CoreError, CoreResult, TenantId};
 use crate::tenancy::repo::{CompanyRepo, InvitationRepo, MembershipRepo};
@@ -71,6 +72,16 @@ pub trait TenantTx: Send {
     fn tenant(&self) -> TenantId;
     /// Points of sale.
     fn pdvs(&mut self) -> &mut dyn PdvRepo;
+    /// Departments and cities (global reference data).
+    fn locations(&mut self) -> &mut dyn LocationRepo;
+    /// Brands and categories.
+    fn groups(&mut self) -> &mut dyn GroupRepo;
+    /// System and tenant taxes.
+    fn taxes(&mut self) -> &mut dyn TaxRepo;
+    /// Products, variants, images and product taxes.
+    fn products(&mut self) -> &mut dyn ProductRepo;
+    /// Stock levels and inventory movements.
+    fn stock(&mut self) -> &mut dyn StockRepo;
     /// Clients and providers.
     fn contacts(&mut self) -> &mut dyn ContactRepo;
     /// Jobs written with the change that caused them.

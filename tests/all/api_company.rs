@@ -11,7 +11,7 @@ on_every_backend!(
     select_company_and_tenant_context,
     company_me_patch_and_pdvs,
     patch_by_id_answers_404_for_foreign_companies,
-    viewer_cannot_write_or_read_pdvs,
+    viewer_reads_pdvs_but_cannot_write,
     system_endpoints_and_headers,
 );
 
@@ -162,12 +162,13 @@ async fn patch_by_id_answers_404_for_foreign_companies(t: TestApp) {
     assert!(after["address"].is_null());
 }
 
-async fn viewer_cannot_write_or_read_pdvs(t: TestApp) {
+async fn viewer_reads_pdvs_but_cannot_write(t: TestApp) {
     let owner = t.owner().await;
     let (_, ctx, _) = t.member(&owner, "viewer").await;
     assert_eq!(t.get("/company/me", Some(&ctx)).await.expect(200)["user_role"], "viewer");
     t.patch("/company/me", Some(&ctx), json!({"description": "hack"})).await.problem(403, "insufficient_role");
-    t.get("/company/pdvs", Some(&ctx)).await.problem(403, "insufficient_role");
+    // Every role reads the points of sale (spec 20: the original's viewer gap is closed).
+    assert_eq!(t.get("/company/pdvs", Some(&ctx)).await.expect(200)["total"], 1);
     t.get("/auth/company/users", Some(&ctx)).await.problem(403, "insufficient_role");
 }
 

@@ -1,6 +1,7 @@
 //! Contacts through the whole HTTP app.
 
 use crate::harness::{unique, Owner, TestApp};
+use crate::join::futures_join;
 use crate::on_every_backend;
 use serde_json::{json, Value};
 
@@ -87,43 +88,6 @@ async fn concurrent_creates_of_one_nit_give_one_contact(t: TestApp) {
     assert!(answers.iter().all(|s| *s == 201 || *s == 409));
     let list = t.get(&format!("/contacts?search={base}"), Some(&o.context)).await.expect(200);
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
-}
-
-async fn futures_join<F: std::future::Future<Output = crate::harness::Answer>>(
-    calls: impl Iterator<Item = F>,
-) -> Vec<u16> {
-    let pinned: Vec<_> = calls.map(Box::pin).collect();
-    let mut out = Vec::new();
-    for a in join_all(pinned).await {
-        out.push(a.status.as_u16());
-    }
-    out
-}
-
-async fn join_all<F: std::future::Future + Unpin>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<Option<F>> = futures.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, slot) in futures.iter_mut().enumerate() {
-            if let Some(f) = slot {
-                match std::pin::Pin::new(f).poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        results[i] = Some(v);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(|r| r.expect("ready")).collect()
 }
 
 async fn update_applies_fields_and_clears_nulls(t: TestApp) {

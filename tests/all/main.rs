@@ -3,15 +3,21 @@
 //! missing database into a failure instead of a skip).
 
 mod api_auth;
+mod api_catalog;
 mod api_company;
 mod api_contacts;
 mod api_invitations;
 mod api_members;
+mod api_product_images;
+mod api_products;
 mod api_sessions;
 mod api_uploads;
+mod catalog_contract;
 mod degrade;
 mod harness;
 mod isolation;
+mod isolation_catalog;
+mod join;
 mod openapi;
 mod ports_contract;
 mod redis;

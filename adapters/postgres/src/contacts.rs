@@ -71,7 +71,7 @@ fn json(a: &Option<Address>) -> CoreResult<Option<serde_json::Value>> {
 }
 
 /// `%text%` for ILIKE, with the wildcards of the text escaped.
-fn like(text: &str) -> String {
+pub(crate) fn like(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }

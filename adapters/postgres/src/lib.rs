@@ -1,11 +1,15 @@
 //! The PostgreSQL store: sqlx, one real transaction per unit of work, row-level security bound to the
 //! tenant of the transaction with a transaction-local setting.
 
+mod catalog;
 mod contacts;
 mod credentials;
 mod errors;
 mod identity;
 mod outbox;
+mod product_rows;
+mod products;
+mod stock;
 mod tenancy;
 mod tenant;
 mod tx;

@@ -131,6 +131,21 @@ impl TenantTx for PgTx {
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
         self
     }
+    fn locations(&mut self) -> &mut dyn ally360::catalog::repo::LocationRepo {
+        self
+    }
+    fn groups(&mut self) -> &mut dyn ally360::catalog::repo::GroupRepo {
+        self
+    }
+    fn taxes(&mut self) -> &mut dyn ally360::catalog::repo::TaxRepo {
+        self
+    }
+    fn products(&mut self) -> &mut dyn ally360::catalog::repo::ProductRepo {
+        self
+    }
+    fn stock(&mut self) -> &mut dyn ally360::inventory::repo::StockRepo {
+        self
+    }
     fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {
         self
     }

@@ -7,7 +7,7 @@ use crate::dto::MessageOut;
 use crate::problem::{ApiError, ApiResult};
 use ally360::contacts::model::ContactType;
 use ally360::contacts::repo::ContactQuery;
-use ally360::kernel::{ContactId, PageRequest};
+use ally360::kernel::{decode_key, encode_key, ContactId, PageRequest};
 use ally360::App;
 use poem::Request;
 use poem_openapi::param::{Path, Query};
@@ -31,27 +31,6 @@ enum AttachmentCreated {
     /// Attached.
     #[oai(status = 201)]
     Attachment(Json<AttachmentOut>),
-}
-
-fn encode_cursor(name: &str, id: ContactId) -> String {
-    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}.{}", id.as_uuid().simple())
-}
-
-fn decode_cursor(raw: &str) -> Result<(String, ContactId), ApiError> {
-    let bad = || ApiError::invalid("cursor", "invalid_cursor", "the cursor is not valid");
-    let (hex, id) = raw.split_once('.').ok_or_else(bad)?;
-    let bytes = (0..hex.len())
-        .step_by(2)
-        .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(bad)?;
-    let name = String::from_utf8(bytes).map_err(|_| bad())?;
-    if name.chars().any(char::is_control) {
-        return Err(bad());
-    }
-    let id = Uuid::try_parse(id).map_err(|_| bad())?;
-    Ok((name, ContactId::from_uuid(id)))
 }
 
 fn kind(raw: Option<&str>) -> Result<Option<ContactType>, ApiError> {
@@ -91,7 +70,7 @@ impl ContactsApi {
             is_active: is_active.0,
             seller: seller_id.0.map(Into::into),
             deleted: deleted.0.unwrap_or(false),
-            after: cursor.0.as_deref().map(decode_cursor).transpose()?,
+            after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?.map(|(k, id)| (k, id.into())),
             limit: page.limit,
         };
         let actor = actor(&self.app, &auth, req).await?;
@@ -99,7 +78,7 @@ impl ContactsApi {
         Ok(Json(ContactPage {
             items: rows.iter().map(ContactOut::from).collect(),
             limit: page.limit,
-            next_cursor: next.map(|(name, id)| encode_cursor(&name, id)),
+            next_cursor: next.map(|(name, id)| encode_key(&name, id.as_uuid())),
         }))
     }
 

@@ -9,7 +9,7 @@ use poem_openapi::Object;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-fn field<T>(v: MaybeUndefined<T>) -> Field<T> {
+pub fn field<T>(v: MaybeUndefined<T>) -> Field<T> {
     match v {
         MaybeUndefined::Undefined => Field::Absent,
         MaybeUndefined::Null => Field::Null,

@@ -2,11 +2,19 @@
 
 mod account;
 mod auth;
+mod catalog_dto;
 mod company;
 mod contacts;
 mod contacts_dto;
+mod groups;
 mod members;
+mod pdvs;
+mod product_dto;
+mod product_out;
+mod product_parts;
+mod products;
 mod system;
+mod taxes;
 
 use ally360::App;
 use poem_openapi::{OpenApiService, Tags};
@@ -26,6 +34,12 @@ pub enum ApiTags {
     Company,
     /// Clients and providers.
     Contacts,
+    /// Points of sale, brands and categories.
+    Catalog,
+    /// System and company taxes, and the tax calculator.
+    Taxes,
+    /// Products and services with variants, taxes, images and stock.
+    Products,
 }
 
 /// Every API of the service.
@@ -36,6 +50,11 @@ pub type Apis = (
     members::MembersApi,
     company::CompanyApi,
     contacts::ContactsApi,
+    pdvs::PdvsApi,
+    groups::GroupsApi,
+    taxes::TaxesApi,
+    products::ProductsApi,
+    product_parts::ProductPartsApi,
 );
 
 /// The OpenAPI service over `app`.
@@ -47,6 +66,11 @@ pub fn service(app: &App) -> OpenApiService<Apis, ()> {
         members::MembersApi { app: app.clone() },
         company::CompanyApi { app: app.clone() },
         contacts::ContactsApi { app: app.clone() },
+        pdvs::PdvsApi { app: app.clone() },
+        groups::GroupsApi { app: app.clone() },
+        taxes::TaxesApi { app: app.clone() },
+        products::ProductsApi { app: app.clone() },
+        product_parts::ProductPartsApi { app: app.clone() },
     );
     OpenApiService::new(apis, "Ally360 API", "1.0.0")
         .description("Multi-tenant ERP for small businesses. Errors are RFC 9457 problem+json with a stable `code`.")

@@ -3,14 +3,19 @@
 //! `Ok`. Holding the lock for the unit of work serialises writers, which gives the same outcome as
 //! PostgreSQL's row locks and conditional updates for every race the contract suites check.
 
+mod catalog;
 mod contacts;
 mod global;
+mod products;
+mod seed;
+mod stock;
 mod tenancy;
-mod tenant;
 
-use ally360::catalog::model::Pdv;
+use ally360::catalog::model::{Group, GroupKind, Pdv, Product, ProductImage, Variant};
+use ally360::catalog::tax::Tax;
 use ally360::contacts::model::{Attachment, Contact};
 use ally360::identity::model::{AuditEvent, OneTimeToken, RefreshToken, Session, User};
+use ally360::inventory::model::{Movement, StockLevel};
 use ally360::kernel::*;
 use ally360::ports::store::{Erased, GlobalWork, TenantWork};
 use ally360::ports::{GlobalTx, Job, Store, TenantTx};
@@ -44,6 +49,32 @@ pub(crate) struct TenantData {
     pub pdvs: HashMap<PdvId, Pdv>,
     pub contacts: HashMap<ContactId, Contact>,
     pub attachments: HashMap<AttachmentId, Attachment>,
+    pub brands: HashMap<GroupId, Group>,
+    pub categories: HashMap<GroupId, Group>,
+    /// The tenant's own taxes (the system ones come from the seed).
+    pub taxes: HashMap<TaxId, Tax>,
+    pub products: HashMap<ProductId, Product>,
+    pub variants: HashMap<VariantId, Variant>,
+    pub images: HashMap<ImageId, ProductImage>,
+    pub product_taxes: HashMap<ProductId, Vec<TaxId>>,
+    pub stocks: HashMap<StockId, StockLevel>,
+    pub movements: Vector<Movement>,
+}
+
+impl TenantData {
+    pub fn groups_mut(&mut self, kind: GroupKind) -> &mut HashMap<GroupId, Group> {
+        match kind {
+            GroupKind::Brand => &mut self.brands,
+            GroupKind::Category => &mut self.categories,
+        }
+    }
+
+    pub fn group(&self, kind: GroupKind, id: GroupId) -> Option<&Group> {
+        match kind {
+            GroupKind::Brand => self.brands.get(&id),
+            GroupKind::Category => self.categories.get(&id),
+        }
+    }
 }
 
 /// The transaction: a private snapshot of the world, optionally bound to a tenant.
@@ -134,6 +165,21 @@ impl TenantTx for MemTx {
         self.tenant.unwrap_or_else(|| TenantId::from_uuid(uuid::Uuid::nil()))
     }
     fn pdvs(&mut self) -> &mut dyn ally360::catalog::repo::PdvRepo {
+        self
+    }
+    fn locations(&mut self) -> &mut dyn ally360::catalog::repo::LocationRepo {
+        self
+    }
+    fn groups(&mut self) -> &mut dyn ally360::catalog::repo::GroupRepo {
+        self
+    }
+    fn taxes(&mut self) -> &mut dyn ally360::catalog::repo::TaxRepo {
+        self
+    }
+    fn products(&mut self) -> &mut dyn ally360::catalog::repo::ProductRepo {
+        self
+    }
+    fn stock(&mut self) -> &mut dyn ally360::inventory::repo::StockRepo {
         self
     }
     fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {

@@ -1,0 +1,161 @@
+//! Products (`/products/...`): create, list, read, change, delete, low-stock alerts.
+
+use super::pdvs::next_cursor;
+use super::product_dto::*;
+use super::product_out::*;
+use super::ApiTags;
+use crate::auth::{actor, BearerAuth};
+use crate::problem::{ApiError, ApiResult};
+use ally360::catalog::repo::{ProductQuery, ProductSort};
+use ally360::kernel::{decode_key, PageRequest, StockId};
+use ally360::App;
+use poem::Request;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, OpenApi};
+use uuid::Uuid;
+
+pub struct ProductsApi {
+    pub app: App,
+}
+
+#[derive(ApiResponse)]
+enum Created {
+    /// Created.
+    #[oai(status = 201)]
+    Product(Json<ProductOut>),
+}
+
+#[derive(ApiResponse)]
+enum Deleted {
+    /// Deleted (or archived, when the product has inventory history).
+    #[oai(status = 204)]
+    Done,
+}
+
+fn sort(raw: Option<&str>) -> Result<ProductSort, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") | Some("name") => Ok(ProductSort::Name),
+        Some("created") | Some("created_at") => Ok(ProductSort::Created),
+        Some(_) => Err(ApiError::invalid("sort", "invalid_sort", "name or created")),
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Products")]
+impl ProductsApi {
+    /// Creates a product or service (owner, admin): variants with their own stock, taxes, initial
+    /// stock per point of sale (recorded as INITIAL movements). 201 with the product view.
+    #[oai(path = "/products", method = "post", operation_id = "create_product")]
+    async fn create(&self, auth: BearerAuth, req: &Request, body: Json<ProductIn>) -> ApiResult<Created> {
+        let actor = actor(&self.app, &auth, req).await?;
+        Ok(Created::Product(Json((&self.app.catalog.create_product(&actor, body.0.into()).await?).into())))
+    }
+
+    /// Creates a product without variants (owner, admin); `stocks` holds its initial stock.
+    #[oai(path = "/products/simple", method = "post", operation_id = "create_simple_product")]
+    async fn create_simple(&self, auth: BearerAuth, req: &Request, body: Json<ProductIn>) -> ApiResult<Created> {
+        if body.0.variants.as_ref().is_some_and(|v| !v.is_empty()) {
+            return Err(ApiError::invalid(
+                "variants",
+                "not_allowed",
+                "a simple product has no variants; use POST /products",
+            ));
+        }
+        self.create(auth, req, body).await
+    }
+
+    /// Products with search (name, sku, variant sku; exact barcode) and filters, sorted by name or
+    /// creation, keyset pages (every role). `pdv_id` keeps products with stock there.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/products", method = "get", operation_id = "list_products")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        search: Query<Option<String>>,
+        category_id: Query<Option<Uuid>>,
+        brand_id: Query<Option<Uuid>>,
+        is_active: Query<Option<bool>>,
+        pdv_id: Query<Option<Uuid>>,
+        sort: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<ProductPage>> {
+        let page = PageRequest::new(limit.0, None)?;
+        let query = ProductQuery {
+            search: search.0,
+            category: category_id.0.map(Into::into),
+            brand: brand_id.0.map(Into::into),
+            is_active: is_active.0,
+            with_stock_at: pdv_id.0.map(Into::into),
+            sort: self::sort(sort.0.as_deref())?,
+            after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
+            limit: page.limit,
+        };
+        let actor = actor(&self.app, &auth, req).await?;
+        let page_of = self.app.catalog.products(&actor, query).await?;
+        Ok(Json(ProductPage {
+            data: page_of.items.iter().map(Into::into).collect(),
+            limit: page.limit,
+            has_next: page_of.next.is_some(),
+            next_cursor: next_cursor(page_of.next),
+        }))
+    }
+
+    /// Stock levels below their minimum (minimum > 0), optionally at one point of sale (every role).
+    #[oai(path = "/products/alerts/low-stock", method = "get", operation_id = "low_stock")]
+    async fn low_stock(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        pdv_id: Query<Option<Uuid>>,
+        limit: Query<Option<i64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<LowStockPage>> {
+        let page = PageRequest::new(limit.0, None)?;
+        let after = cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?;
+        let actor = actor(&self.app, &auth, req).await?;
+        let after = after.map(|(k, id)| (k, StockId::from_uuid(id)));
+        let rows = self.app.catalog.low_stock(&actor, pdv_id.0.map(Into::into), after, page.limit).await?;
+        Ok(Json(LowStockPage {
+            items: rows.items.iter().map(Into::into).collect(),
+            limit: page.limit,
+            next_cursor: next_cursor(rows.next),
+        }))
+    }
+
+    /// One product with variants, taxes, images and stock per point of sale.
+    #[oai(path = "/products/:product_id", method = "get", operation_id = "get_product")]
+    async fn get(&self, auth: BearerAuth, req: &Request, product_id: Path<Uuid>) -> ApiResult<Json<ProductOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        Ok(Json((&self.app.catalog.product(&actor, product_id.0.into()).await?).into()))
+    }
+
+    /// Changes a product (owner, admin): only the fields sent; `tax_ids` replaces its taxes.
+    #[oai(path = "/products/:product_id", method = "patch", operation_id = "update_product")]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        product_id: Path<Uuid>,
+        body: Json<ProductPatch>,
+    ) -> ApiResult<Json<ProductOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        Ok(Json((&self.app.catalog.update_product(&actor, product_id.0.into(), body.0.into()).await?).into()))
+    }
+
+    /// Deletes a product (owner, admin). One with inventory history is archived instead (`hard=true`
+    /// then answers 409); otherwise it goes with its variants, stock rows and image files.
+    #[oai(path = "/products/:product_id", method = "delete", operation_id = "delete_product")]
+    async fn delete(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        product_id: Path<Uuid>,
+        hard: Query<Option<bool>>,
+    ) -> ApiResult<Deleted> {
+        let actor = actor(&self.app, &auth, req).await?;
+        self.app.catalog.delete_product(&actor, product_id.0.into(), hard.0.unwrap_or(false)).await?;
+        Ok(Deleted::Done)
+    }
+}

@@ -1,0 +1,308 @@
+//! Brands, categories and taxes in PostgreSQL. Brands and categories share one implementation: the
+//! table comes from the kind (a fixed name, never user input).
+
+use crate::contacts::like;
+use crate::errors::db_err;
+use crate::tx::PgTx;
+use ally360::catalog::model::{Group, GroupKind};
+use ally360::catalog::repo::{GroupRepo, NameQuery, TaxRepo};
+use ally360::catalog::tax::{Tax, TaxKind};
+use ally360::kernel::*;
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use sqlx::postgres::PgRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+fn table(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Brand => "brands",
+        GroupKind::Category => "categories",
+    }
+}
+
+/// The products column that points at a group of this kind.
+fn product_column(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Brand => "brand_id",
+        GroupKind::Category => "category_id",
+    }
+}
+
+fn group(kind: GroupKind, r: &PgRow) -> Result<Group, sqlx::Error> {
+    Ok(Group {
+        id: GroupId::from_uuid(r.try_get("id")?),
+        kind,
+        name: r.try_get("name")?,
+        description: r.try_get("description")?,
+        is_active: r.try_get("is_active")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// A tax kind as stored.
+pub(crate) fn tax_kind(s: &str) -> Result<TaxKind, sqlx::Error> {
+    TaxKind::parse(s).ok_or_else(|| sqlx::Error::Decode(format!("unknown tax kind {s}").into()))
+}
+
+pub(crate) fn tax(r: &PgRow) -> Result<Tax, sqlx::Error> {
+    Ok(Tax {
+        id: TaxId::from_uuid(r.try_get("id")?),
+        tenant: r.try_get::<Option<Uuid>, _>("tenant_id")?.map(TenantId::from_uuid),
+        name: r.try_get("name")?,
+        code: r.try_get("code")?,
+        rate: r.try_get::<Decimal, _>("rate")?.normalize(),
+        kind: tax_kind(r.try_get("kind")?)?,
+        is_editable: r.try_get("is_editable")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// The filters of a group page or count: $1 tenant, $2 search pattern, $3 is_active.
+const GROUP_FILTER: &str =
+    "WHERE tenant_id = $1 AND ($2::text IS NULL OR name ILIKE $2) AND ($3::bool IS NULL OR is_active = $3)";
+
+/// The filters of a tax page or count: $1 tenant, $2 search pattern (system taxes are visible too).
+const TAX_FILTER: &str =
+    "FROM taxes WHERE (tenant_id IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR name ILIKE $2)";
+
+#[async_trait]
+impl GroupRepo for PgTx {
+    async fn insert(&mut self, g: &Group) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        let sql = format!(
+            "INSERT INTO {} (tenant_id, id, name, sort_name, description, is_active, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            table(g.kind)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(g.id.as_uuid())
+            .bind(&g.name)
+            .bind(g.name.to_lowercase())
+            .bind(&g.description)
+            .bind(g.is_active)
+            .bind(g.created_at)
+            .bind(g.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn update(&mut self, g: &Group) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        let sql = format!(
+            "UPDATE {} SET name = $3, sort_name = $4, description = $5, is_active = $6, created_at = $7, \
+             updated_at = $8 WHERE tenant_id = $1 AND id = $2",
+            table(g.kind)
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(g.id.as_uuid())
+            .bind(&g.name)
+            .bind(g.name.to_lowercase())
+            .bind(&g.description)
+            .bind(g.is_active)
+            .bind(g.created_at)
+            .bind(g.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn by_id(&mut self, kind: GroupKind, id: GroupId) -> CoreResult<Option<Group>> {
+        let tenant = self.tenant_id()?;
+        let sql = format!("SELECT * FROM {} WHERE tenant_id = $1 AND id = $2", table(kind));
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(|r| group(kind, r)).transpose().map_err(db_err)
+    }
+
+    async fn page(&mut self, kind: GroupKind, q: &NameQuery) -> CoreResult<Vec<Group>> {
+        let tenant = self.tenant_id()?;
+        let sql = format!(
+            "SELECT * FROM {} {GROUP_FILTER} AND ($4::text IS NULL OR (sort_name, id) > ($4 COLLATE \"C\", $5::uuid)) \
+             ORDER BY sort_name, id LIMIT $6",
+            table(kind)
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(q.search.as_deref().map(like))
+            .bind(q.is_active)
+            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
+            .bind(q.after.as_ref().map(|(_, id)| *id))
+            .bind(i64::from(q.limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(|r| group(kind, r)).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn count(&mut self, kind: GroupKind, q: &NameQuery) -> CoreResult<u64> {
+        let tenant = self.tenant_id()?;
+        let sql = format!("SELECT count(*) FROM {} {GROUP_FILTER}", table(kind));
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(q.search.as_deref().map(like))
+            .bind(q.is_active)
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn usage(&mut self, kind: GroupKind, id: GroupId) -> CoreResult<u64> {
+        let tenant = self.tenant_id()?;
+        let sql = format!("SELECT count(*) FROM products WHERE tenant_id = $1 AND {} = $2", product_column(kind));
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn delete(&mut self, kind: GroupKind, id: GroupId) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2", table(kind));
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl TaxRepo for PgTx {
+    async fn insert(&mut self, t: &Tax) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "INSERT INTO taxes (id, tenant_id, name, sort_name, code, rate, kind, is_editable, created_at, updated_at) \
+             VALUES ($2,$1,$3,$4,$5,$6,$7,$8,$9,$10)",
+        )
+        .bind(tenant)
+        .bind(t.id.as_uuid())
+        .bind(&t.name)
+        .bind(t.name.to_lowercase())
+        .bind(&t.code)
+        .bind(t.rate)
+        .bind(t.kind.as_str())
+        .bind(t.is_editable)
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn update(&mut self, t: &Tax) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "UPDATE taxes SET name = $3, sort_name = $4, code = $5, rate = $6, kind = $7, is_editable = $8, \
+             created_at = $9, updated_at = $10 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant)
+        .bind(t.id.as_uuid())
+        .bind(&t.name)
+        .bind(t.name.to_lowercase())
+        .bind(&t.code)
+        .bind(t.rate)
+        .bind(t.kind.as_str())
+        .bind(t.is_editable)
+        .bind(t.created_at)
+        .bind(t.updated_at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn by_id(&mut self, id: TaxId) -> CoreResult<Option<Tax>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query("SELECT * FROM taxes WHERE (tenant_id IS NULL OR tenant_id = $1) AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(tax).transpose().map_err(db_err)
+    }
+
+    async fn by_ids(&mut self, ids: &[TaxId]) -> CoreResult<Vec<Tax>> {
+        let tenant = self.tenant_id()?;
+        let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
+        let rows = sqlx::query(
+            "SELECT * FROM taxes WHERE (tenant_id IS NULL OR tenant_id = $1) AND id = ANY($2) ORDER BY sort_name, id",
+        )
+        .bind(tenant)
+        .bind(ids)
+        .fetch_all(self.conn())
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(tax).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn page(&mut self, q: &NameQuery) -> CoreResult<Vec<Tax>> {
+        let tenant = self.tenant_id()?;
+        let sql = format!(
+            "SELECT * {TAX_FILTER} AND ($3::text IS NULL OR (sort_name, id) > ($3 COLLATE \"C\", $4::uuid)) \
+             ORDER BY sort_name, id LIMIT $5"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(q.search.as_deref().map(like))
+            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
+            .bind(q.after.as_ref().map(|(_, id)| *id))
+            .bind(i64::from(q.limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(tax).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn count(&mut self, q: &NameQuery) -> CoreResult<u64> {
+        let tenant = self.tenant_id()?;
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) {TAX_FILTER}")))
+            .bind(tenant)
+            .bind(q.search.as_deref().map(like))
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn usage(&mut self, id: TaxId) -> CoreResult<u64> {
+        let tenant = self.tenant_id()?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM product_taxes WHERE tenant_id = $1 AND tax_id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_one(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn delete(&mut self, id: TaxId) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query("DELETE FROM taxes WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,324 @@
+//! Products, variants, images and product taxes in PostgreSQL. Full records (list pages included) are
+//! read in one statement whatever their number (see `product_rows`).
+
+use crate::contacts::like;
+use crate::errors::db_err;
+use crate::product_rows::{image, product, record, record_sql, variant};
+use crate::tx::PgTx;
+use ally360::catalog::model::{Product, ProductImage, Variant};
+use ally360::catalog::repo::{ProductQuery, ProductRecord, ProductRepo, ProductSort};
+use ally360::kernel::*;
+use async_trait::async_trait;
+use uuid::Uuid;
+
+/// The live products a page may show: $1 tenant, $2 search pattern, $3 exact search (barcodes),
+/// $4 category, $5 brand, $6 is_active, $7 with stock at this PDV, $8/$9 the position after which the
+/// page starts (its type depends on the sort), $10 limit.
+const PAGE_FILTER: &str = "SELECT p.* FROM products p WHERE p.tenant_id = $1 AND p.deleted_at IS NULL \
+    AND ($2::text IS NULL OR p.name ILIKE $2 OR p.sku ILIKE $2 OR p.barcode = $3 \
+         OR EXISTS (SELECT 1 FROM product_variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id \
+                    AND (v.sku ILIKE $2 OR v.barcode = $3))) \
+    AND ($4::uuid IS NULL OR p.category_id = $4) AND ($5::uuid IS NULL OR p.brand_id = $5) \
+    AND ($6::bool IS NULL OR p.is_active = $6) \
+    AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM stocks s WHERE s.tenant_id = p.tenant_id \
+         AND s.product_id = p.id AND s.pdv_id = $7 AND s.quantity > 0))";
+
+const BY_NAME: &str = "AND ($8::text IS NULL OR (p.sort_name, p.id) > ($8 COLLATE \"C\", $9::uuid)) \
+    ORDER BY p.sort_name, p.id LIMIT $10";
+
+const BY_CREATION: &str = "AND ($8::bigint IS NULL \
+         OR (p.created_at, p.id) > (to_timestamp(0) + $8::bigint * interval '1 microsecond', $9::uuid)) \
+    ORDER BY p.created_at, p.id LIMIT $10";
+
+const SAVE_PRODUCT: &str =
+    "INSERT INTO products (tenant_id, id, name, sort_name, sku, description, barcode, kind, unit, \
+    price, cost, sell_in_negative, brand_id, category_id, has_variants, is_active, deleted_at, created_by, updated_by, \
+    created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)";
+
+const UPDATE_PRODUCT: &str =
+    "UPDATE products SET name = $3, sort_name = $4, sku = $5, description = $6, barcode = $7, \
+    kind = $8, unit = $9, price = $10, cost = $11, sell_in_negative = $12, brand_id = $13, category_id = $14, \
+    has_variants = $15, is_active = $16, deleted_at = $17, created_by = $18, updated_by = $19, created_at = $20, \
+    updated_at = $21 WHERE tenant_id = $1 AND id = $2";
+
+fn invalid_cursor() -> CoreError {
+    CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid")
+}
+
+fn attributes_json(v: &Variant) -> CoreResult<serde_json::Value> {
+    serde_json::to_value(&v.attributes).map_err(CoreError::internal)
+}
+
+impl PgTx {
+    async fn write_product(&mut self, sql: &'static str, p: &Product) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(sql)
+            .bind(tenant)
+            .bind(p.id.as_uuid())
+            .bind(&p.name)
+            .bind(p.name.to_lowercase())
+            .bind(&p.sku)
+            .bind(&p.description)
+            .bind(&p.barcode)
+            .bind(p.kind.as_str())
+            .bind(&p.unit)
+            .bind(p.price.amount())
+            .bind(p.cost.amount())
+            .bind(p.sell_in_negative)
+            .bind(p.brand_id.map(|b| b.as_uuid()))
+            .bind(p.category_id.map(|c| c.as_uuid()))
+            .bind(p.has_variants)
+            .bind(p.is_active)
+            .bind(p.deleted_at)
+            .bind(p.created_by.as_uuid())
+            .bind(p.updated_by.as_uuid())
+            .bind(p.created_at)
+            .bind(p.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn one_product(&mut self, sql: &'static str, id: ProductId) -> CoreResult<Option<Product>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query(sql).bind(tenant).bind(id.as_uuid()).fetch_optional(self.conn()).await.map_err(db_err)?;
+        row.as_ref().map(product).transpose().map_err(db_err)
+    }
+}
+
+#[async_trait]
+impl ProductRepo for PgTx {
+    async fn insert(&mut self, p: &Product) -> CoreResult<()> {
+        self.write_product(SAVE_PRODUCT, p).await
+    }
+
+    async fn update(&mut self, p: &Product) -> CoreResult<()> {
+        self.write_product(UPDATE_PRODUCT, p).await
+    }
+
+    async fn by_id(&mut self, id: ProductId) -> CoreResult<Option<Product>> {
+        self.one_product("SELECT * FROM products WHERE tenant_id = $1 AND id = $2", id).await
+    }
+
+    async fn lock(&mut self, id: ProductId) -> CoreResult<Option<Product>> {
+        self.one_product("SELECT * FROM products WHERE tenant_id = $1 AND id = $2 FOR UPDATE", id).await
+    }
+
+    async fn records(&mut self, ids: &[ProductId]) -> CoreResult<Vec<ProductRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tenant = self.tenant_id()?;
+        let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
+        let sql = record_sql(
+            "SELECT p.*, k.n AS wanted_at FROM unnest($2::uuid[]) WITH ORDINALITY AS k(id, n) \
+             JOIN products p ON p.tenant_id = $1 AND p.id = k.id",
+            "p.wanted_at",
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(ids)
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(record).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn page(&mut self, q: &ProductQuery) -> CoreResult<Vec<ProductRecord>> {
+        let tenant = self.tenant_id()?;
+        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let (keyset, order) = match q.sort {
+            ProductSort::Name => (BY_NAME, "p.sort_name, p.id"),
+            ProductSort::Created => (BY_CREATION, "p.created_at, p.id"),
+        };
+        let sql = record_sql(&format!("{PAGE_FILTER} {keyset}"), order);
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(search.map(like))
+            .bind(search)
+            .bind(q.category.map(|c| c.as_uuid()))
+            .bind(q.brand.map(|b| b.as_uuid()))
+            .bind(q.is_active)
+            .bind(q.with_stock_at.map(|p| p.as_uuid()));
+        let query = match (q.sort, &q.after) {
+            (ProductSort::Name, after) => query.bind(after.as_ref().map(|(name, _)| name.clone())),
+            (ProductSort::Created, None) => query.bind(None::<i64>),
+            (ProductSort::Created, Some((micros, _))) => {
+                query.bind(Some(micros.parse::<i64>().map_err(|_| invalid_cursor())?))
+            }
+        };
+        let rows = query
+            .bind(q.after.as_ref().map(|(_, id)| *id))
+            .bind(i64::from(q.limit))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
+        rows.iter().map(record).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn delete(&mut self, id: ProductId) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query("DELETE FROM products WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn insert_variant(&mut self, v: &Variant) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "INSERT INTO product_variants (tenant_id, id, product_id, sku, barcode, attributes, price, is_active, \
+             created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+        )
+        .bind(tenant)
+        .bind(v.id.as_uuid())
+        .bind(v.product_id.as_uuid())
+        .bind(&v.sku)
+        .bind(&v.barcode)
+        .bind(attributes_json(v)?)
+        .bind(v.price.map(|p| p.amount()))
+        .bind(v.is_active)
+        .bind(v.created_at)
+        .bind(v.updated_at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn update_variant(&mut self, v: &Variant) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "UPDATE product_variants SET sku = $4, barcode = $5, attributes = $6, price = $7, is_active = $8, \
+             created_at = $9, updated_at = $10 WHERE tenant_id = $1 AND id = $2 AND product_id = $3",
+        )
+        .bind(tenant)
+        .bind(v.id.as_uuid())
+        .bind(v.product_id.as_uuid())
+        .bind(&v.sku)
+        .bind(&v.barcode)
+        .bind(attributes_json(v)?)
+        .bind(v.price.map(|p| p.amount()))
+        .bind(v.is_active)
+        .bind(v.created_at)
+        .bind(v.updated_at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn variant(&mut self, id: VariantId) -> CoreResult<Option<Variant>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query("SELECT * FROM product_variants WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
+        row.as_ref().map(variant).transpose().map_err(db_err)
+    }
+
+    async fn set_taxes(&mut self, product: ProductId, taxes: &[TaxId]) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query("DELETE FROM product_taxes WHERE tenant_id = $1 AND product_id = $2")
+            .bind(tenant)
+            .bind(product.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        if taxes.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = taxes.iter().map(|t| t.as_uuid()).collect();
+        sqlx::query(
+            "INSERT INTO product_taxes (tenant_id, product_id, tax_id) SELECT $1, $2, t FROM unnest($3::uuid[]) AS t \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(product.as_uuid())
+        .bind(ids)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn insert_image(&mut self, i: &ProductImage) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "INSERT INTO product_images (tenant_id, id, product_id, object_key, file_name, file_size, content_type, \
+             is_primary, sort_order, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+        )
+        .bind(tenant)
+        .bind(i.id.as_uuid())
+        .bind(i.product_id.as_uuid())
+        .bind(&i.object_key)
+        .bind(&i.file_name)
+        .bind(i64::try_from(i.file_size).map_err(CoreError::internal)?)
+        .bind(&i.content_type)
+        .bind(i.is_primary)
+        .bind(i.sort_order)
+        .bind(i.created_at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn update_image(&mut self, i: &ProductImage) -> CoreResult<()> {
+        // One row per statement (the sort order constraint is checked at commit). The primary-image index
+        // is not deferrable: making an image primary first unsets the product's other primary image, so
+        // the outcome does not depend on the order in which a caller visits the images.
+        let tenant = self.tenant_id()?;
+        if i.is_primary {
+            sqlx::query(
+                "UPDATE product_images SET is_primary = false \
+                 WHERE tenant_id = $1 AND product_id = $2 AND is_primary AND id <> $3",
+            )
+            .bind(tenant)
+            .bind(i.product_id.as_uuid())
+            .bind(i.id.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        }
+        sqlx::query("UPDATE product_images SET is_primary = $3, sort_order = $4 WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(i.id.as_uuid())
+            .bind(i.is_primary)
+            .bind(i.sort_order)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn images(&mut self, product: ProductId) -> CoreResult<Vec<ProductImage>> {
+        let tenant = self.tenant_id()?;
+        let rows = sqlx::query(
+            "SELECT * FROM product_images WHERE tenant_id = $1 AND product_id = $2 ORDER BY sort_order, created_at, id",
+        )
+        .bind(tenant)
+        .bind(product.as_uuid())
+        .fetch_all(self.conn())
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(image).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn delete_image(&mut self, id: ImageId) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query("DELETE FROM product_images WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id.as_uuid())
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
