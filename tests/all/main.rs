@@ -23,5 +23,6 @@ mod ports_contract;
 mod redis;
 mod rls;
 mod s3;
+mod s3_catalog;
 mod smtp;
 mod store_contract;
