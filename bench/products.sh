@@ -20,9 +20,11 @@ log=/tmp/ally360-bench.log; : > "$log"
 ALLY_MIGRATE=off ./target/release/ally360 worker >> "$log" 2>&1 & worker=$!
 trap 'kill $serve $worker 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:8090/health && break; sleep 0.2; done
-eval "$(python3 bench/seed_products.py --db "$db" --products "$products" --log "$log")"
+seeded=$(python3 bench/seed_products.py --db "$db" --products "$products" --log "$log")
+eval "$seeded"
 echo "$products products; wrk, 2 threads, 32 connections, ${seconds}s per scenario"
-for scenario in "first page|$FIRST" "page after 50 000 rows|$DEEP" "one product|$ONE"; do
+# /health (no I/O) and /auth/me (token check only) show the ceiling of the machine and of auth.
+for scenario in "health|/health" "auth/me|/auth/me" "first page|$FIRST" "page after 50 000 rows|$DEEP" "one product|$ONE"; do
     name="${scenario%%|*}"; path="${scenario#*|}"
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8090$path")
     echo "== GET $name ($path) -> $code"

@@ -33,7 +33,7 @@ def main():
     conn = connect(a.base)
     _, data = request(conn, "GET", "/company/me", token)
     company = json.loads(data)["id"]
-    words = "['arroz','aceite','azúcar','café','leche','queso','jabón','camiseta','pantalón','zapato']"
+    words = "ARRAY['arroz','aceite','azúcar','café','leche','queso','jabón','camiseta','pantalón','zapato']"
     psql(a.db, f"""
         INSERT INTO brands (tenant_id, id, name, sort_name)
             SELECT '{company}', gen_random_uuid(), 'Marca ' || g, 'marca ' || g FROM generate_series(1, 20) g;

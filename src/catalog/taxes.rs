@@ -17,6 +17,8 @@ pub struct TaxInput {
     pub kind: Field<String>,
 }
 
+/// Most taxes a product carries or the calculator applies at once.
+const MAX_TAXES: usize = 20;
 /// Largest amount the calculator accepts (the money columns hold 13 integer digits).
 const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
@@ -82,6 +84,9 @@ pub(super) async fn visible(tx: &mut dyn TenantTx, ids: &[TaxId], field: &'stati
     let mut unique = ids.to_vec();
     unique.sort();
     unique.dedup();
+    if unique.len() > MAX_TAXES {
+        return Err(CoreError::invalid(field, "too_many", "at most 20 taxes"));
+    }
     let found = if unique.is_empty() { Vec::new() } else { tx.taxes().by_ids(&unique).await? };
     let missing: Vec<String> =
         unique.iter().filter(|id| !found.iter().any(|t| t.id == **id)).map(|id| id.to_string()).collect();

@@ -135,6 +135,9 @@ async fn variants_keep_their_own_stock(t: TestApp) {
     let north = p["productPdv"].as_array().unwrap().iter().find(|s| s["pdv_id"] == norte.as_str()).unwrap();
     assert_eq!((north["is_low_stock"].as_bool(), north["variants"][0]["sku"].as_str()), (Some(true), Some("CAM-L-A")));
     assert_eq!(p["inventoryType"], "Pocas existencias");
+    let by_pdv = t.get(&format!("/products/{}/pdv", id(&p)), Some(&o.context)).await.expect(200);
+    assert_eq!((by_pdv["totalStock"].as_str(), by_pdv["lowStockAlert"].as_bool()), (Some("10"), Some(true)));
+    assert_eq!(by_pdv["stocksPdv"].as_array().unwrap().len(), 2);
     let prices: Vec<&str> = p["variants"].as_array().unwrap().iter().map(|v| v["price"].as_str().unwrap()).collect();
     assert!(prices.contains(&"30000.00") && prices.contains(&"32000.00"), "{prices:?}");
     let pid = id(&p);
@@ -318,6 +321,8 @@ async fn lists_search_filter_and_walk_by_cursor(t: TestApp) {
     t.get("/products?limit=101", Some(&o.context)).await.problem(422, "validation_failed");
     t.get("/products?cursor=nope", Some(&o.context)).await.problem(422, "validation_failed");
     t.get("/products?sort=price", Some(&o.context)).await.problem(422, "validation_failed");
+    let forged = ally360::kernel::encode_key("yesterday", uuid::Uuid::now_v7());
+    t.get(&format!("/products?sort=created&cursor={forged}"), Some(&o.context)).await.problem(422, "validation_failed");
     t.get("/products?category_id=nope", Some(&o.context)).await.problem(422, "invalid_parameter");
 }
 

@@ -172,15 +172,8 @@ impl GroupRepo for PgTx {
     }
 
     async fn delete(&mut self, kind: GroupKind, id: GroupId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
         let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2", table(kind));
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id(sqlx::AssertSqlSafe(sql), id.as_uuid()).await
     }
 }
 
@@ -296,13 +289,6 @@ impl TaxRepo for PgTx {
     }
 
     async fn delete(&mut self, id: TaxId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query("DELETE FROM taxes WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id("DELETE FROM taxes WHERE tenant_id = $1 AND id = $2", id.as_uuid()).await
     }
 }

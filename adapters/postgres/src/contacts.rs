@@ -291,13 +291,6 @@ impl ContactRepo for PgTx {
     }
 
     async fn delete_attachment(&mut self, id: AttachmentId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query("DELETE FROM contact_attachments WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id("DELETE FROM contact_attachments WHERE tenant_id = $1 AND id = $2", id.as_uuid()).await
     }
 }

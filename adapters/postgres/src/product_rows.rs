@@ -280,10 +280,18 @@ const PARTS: &str = concat!(
 /// One statement reading full records of the products selected by `source` (a subquery over
 /// `products` aliased `p`, which may add columns), in `order`.
 pub(crate) fn record_sql(source: &str, order: &str) -> String {
-    format!(
-        "SELECT p.*, {PARTS} FROM ({source}) p \
-         LEFT JOIN brands b ON b.tenant_id = p.tenant_id AND b.id = p.brand_id \
-         LEFT JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id \
-         ORDER BY {order}"
+    let (head, tail) = record_sql_around(order);
+    format!("{head}{source}{tail}")
+}
+
+/// The text before and after the source subquery of [`record_sql`].
+pub(crate) fn record_sql_around(order: &str) -> (String, String) {
+    (
+        format!("SELECT p.*, {PARTS} FROM ("),
+        format!(
+            ") p LEFT JOIN brands b ON b.tenant_id = p.tenant_id AND b.id = p.brand_id \
+             LEFT JOIN categories c ON c.tenant_id = p.tenant_id AND c.id = p.category_id \
+             ORDER BY {order}"
+        ),
     )
 }

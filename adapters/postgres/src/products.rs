@@ -3,32 +3,14 @@
 
 use crate::contacts::like;
 use crate::errors::db_err;
-use crate::product_rows::{image, product, record, record_sql, variant};
+use crate::product_rows::{image, product, record, record_sql, record_sql_around, variant};
 use crate::tx::PgTx;
 use ally360::catalog::model::{Product, ProductImage, Variant};
 use ally360::catalog::repo::{ProductQuery, ProductRecord, ProductRepo, ProductSort};
 use ally360::kernel::*;
 use async_trait::async_trait;
+use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
-
-/// The live products a page may show: $1 tenant, $2 search pattern, $3 exact search (barcodes),
-/// $4 category, $5 brand, $6 is_active, $7 with stock at this PDV, $8/$9 the position after which the
-/// page starts (its type depends on the sort), $10 limit.
-const PAGE_FILTER: &str = "SELECT p.* FROM products p WHERE p.tenant_id = $1 AND p.deleted_at IS NULL \
-    AND ($2::text IS NULL OR p.name ILIKE $2 OR p.sku ILIKE $2 OR p.barcode = $3 \
-         OR EXISTS (SELECT 1 FROM product_variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id \
-                    AND (v.sku ILIKE $2 OR v.barcode = $3))) \
-    AND ($4::uuid IS NULL OR p.category_id = $4) AND ($5::uuid IS NULL OR p.brand_id = $5) \
-    AND ($6::bool IS NULL OR p.is_active = $6) \
-    AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM stocks s WHERE s.tenant_id = p.tenant_id \
-         AND s.product_id = p.id AND s.pdv_id = $7 AND s.quantity > 0))";
-
-const BY_NAME: &str = "AND ($8::text IS NULL OR (p.sort_name, p.id) > ($8 COLLATE \"C\", $9::uuid)) \
-    ORDER BY p.sort_name, p.id LIMIT $10";
-
-const BY_CREATION: &str = "AND ($8::bigint IS NULL \
-         OR (p.created_at, p.id) > (to_timestamp(0) + $8::bigint * interval '1 microsecond', $9::uuid)) \
-    ORDER BY p.created_at, p.id LIMIT $10";
 
 const SAVE_PRODUCT: &str =
     "INSERT INTO products (tenant_id, id, name, sort_name, sku, description, barcode, kind, unit, \
@@ -126,46 +108,57 @@ impl ProductRepo for PgTx {
     }
 
     async fn page(&mut self, q: &ProductQuery) -> CoreResult<Vec<ProductRecord>> {
+        // Only the filters in use are written into the statement: each combination is its own
+        // prepared statement with a plan PostgreSQL can cache, instead of `$n IS NULL OR ...`
+        // clauses that force a fresh plan on every call.
         let tenant = self.tenant_id()?;
-        let search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let (keyset, order) = match q.sort {
-            ProductSort::Name => (BY_NAME, "p.sort_name, p.id"),
-            ProductSort::Created => (BY_CREATION, "p.created_at, p.id"),
+        let order = match q.sort {
+            ProductSort::Name => "p.sort_name, p.id",
+            ProductSort::Created => "p.created_at, p.id",
         };
-        let sql = record_sql(&format!("{PAGE_FILTER} {keyset}"), order);
-        let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(search.map(like))
-            .bind(search)
-            .bind(q.category.map(|c| c.as_uuid()))
-            .bind(q.brand.map(|b| b.as_uuid()))
-            .bind(q.is_active)
-            .bind(q.with_stock_at.map(|p| p.as_uuid()));
-        let query = match (q.sort, &q.after) {
-            (ProductSort::Name, after) => query.bind(after.as_ref().map(|(name, _)| name.clone())),
-            (ProductSort::Created, None) => query.bind(None::<i64>),
-            (ProductSort::Created, Some((micros, _))) => {
-                query.bind(Some(micros.parse::<i64>().map_err(|_| invalid_cursor())?))
+        let (head, tail) = record_sql_around(order);
+        let mut b = QueryBuilder::<Postgres>::new(head);
+        b.push("SELECT p.* FROM products p WHERE p.tenant_id = ").push_bind(tenant).push(" AND p.deleted_at IS NULL");
+        if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = like(s);
+            b.push(" AND (p.name ILIKE ").push_bind(pattern.clone());
+            b.push(" OR p.sku ILIKE ").push_bind(pattern.clone());
+            b.push(" OR p.barcode = ").push_bind(s.to_string());
+            b.push(" OR EXISTS (SELECT 1 FROM product_variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND (v.sku ILIKE ");
+            b.push_bind(pattern).push(" OR v.barcode = ").push_bind(s.to_string()).push(")))");
+        }
+        if let Some(c) = q.category {
+            b.push(" AND p.category_id = ").push_bind(c.as_uuid());
+        }
+        if let Some(brand) = q.brand {
+            b.push(" AND p.brand_id = ").push_bind(brand.as_uuid());
+        }
+        if let Some(active) = q.is_active {
+            b.push(" AND p.is_active = ").push_bind(active);
+        }
+        if let Some(pdv) = q.with_stock_at {
+            b.push(" AND EXISTS (SELECT 1 FROM stocks s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id");
+            b.push(" AND s.pdv_id = ").push_bind(pdv.as_uuid()).push(" AND s.quantity > 0)");
+        }
+        match (q.sort, &q.after) {
+            (_, None) => {}
+            (ProductSort::Name, Some((name, id))) => {
+                b.push(" AND (p.sort_name, p.id) > (").push_bind(name.clone()).push(" COLLATE \"C\", ");
+                b.push_bind(*id).push(")");
             }
-        };
-        let rows = query
-            .bind(q.after.as_ref().map(|(_, id)| *id))
-            .bind(i64::from(q.limit))
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+            (ProductSort::Created, Some((micros, id))) => {
+                let micros = micros.parse::<i64>().map_err(|_| invalid_cursor())?;
+                b.push(" AND (p.created_at, p.id) > (to_timestamp(0) + ").push_bind(micros);
+                b.push(" * interval '1 microsecond', ").push_bind(*id).push(")");
+            }
+        }
+        b.push(" ORDER BY ").push(order).push(" LIMIT ").push_bind(i64::from(q.limit)).push(tail);
+        let rows = b.build().fetch_all(self.conn()).await.map_err(db_err)?;
         rows.iter().map(record).collect::<Result<_, _>>().map_err(db_err)
     }
 
     async fn delete(&mut self, id: ProductId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query("DELETE FROM products WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id("DELETE FROM products WHERE tenant_id = $1 AND id = $2", id.as_uuid()).await
     }
 
     async fn insert_variant(&mut self, v: &Variant) -> CoreResult<()> {
@@ -312,13 +305,6 @@ impl ProductRepo for PgTx {
     }
 
     async fn delete_image(&mut self, id: ImageId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query("DELETE FROM product_images WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id("DELETE FROM product_images WHERE tenant_id = $1 AND id = $2", id.as_uuid()).await
     }
 }

@@ -178,14 +178,7 @@ impl PdvRepo for PgTx {
     }
 
     async fn delete(&mut self, id: PdvId) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query("DELETE FROM pdvs WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.execute_by_id("DELETE FROM pdvs WHERE tenant_id = $1 AND id = $2", id.as_uuid()).await
     }
 }
 

@@ -24,11 +24,16 @@ impl PgStore {
     }
 
     async fn begin(&self, tenant: Option<TenantId>) -> CoreResult<PgTx> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        if let Some(t) = tenant {
-            bind_tenant(&mut tx, t).await?;
-        }
-        Ok(PgTx { tx, tenant })
+        let tx = match tenant {
+            // One round trip: BEGIN and the tenant binding travel together. The id is a UUID,
+            // formatted by us, so the text cannot carry anything else.
+            Some(t) => {
+                let begin = format!("BEGIN; SELECT set_config('app.tenant_id', '{}', true)", t.as_uuid());
+                self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await
+            }
+            None => self.pool.begin().await,
+        };
+        Ok(PgTx { tx: tx.map_err(db_err)?, tenant })
     }
 }
 
@@ -65,6 +70,13 @@ pub(crate) struct PgTx {
 impl PgTx {
     pub fn conn(&mut self) -> &mut sqlx::PgConnection {
         &mut self.tx
+    }
+
+    /// Runs a statement whose `$1` is the tenant and `$2` the id.
+    pub async fn execute_by_id(&mut self, sql: impl sqlx::SqlSafeStr, id: uuid::Uuid) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(sql).bind(tenant).bind(id).execute(self.conn()).await.map_err(db_err)?;
+        Ok(())
     }
 
     pub fn tenant_id(&self) -> CoreResult<uuid::Uuid> {

@@ -147,7 +147,7 @@ pub struct ProductOut {
     pub updated_at: DateTime<Utc>,
 }
 
-fn pdv_stock(view: &ProductView) -> Vec<PdvStockOut> {
+pub fn pdv_stock(view: &ProductView) -> Vec<PdvStockOut> {
     let r = &view.record;
     let sku_of = |id: Option<VariantId>| r.variants.iter().find(|v| Some(v.id) == id).map(|v| v.sku.clone());
     let mut out: Vec<PdvStockOut> = Vec::new();
@@ -299,4 +299,32 @@ pub struct LowStockPage {
     pub items: Vec<LowStockOut>,
     pub limit: u32,
     pub next_cursor: Option<String>,
+}
+
+/// A product's stock at every point of sale.
+#[derive(Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ProductStockOut {
+    pub product_id: Uuid,
+    pub name: String,
+    pub sku: String,
+    pub stocks_pdv: Vec<PdvStockOut>,
+    pub total_stock: Decimal,
+    /// Whether any point of sale is below its minimum.
+    pub low_stock_alert: bool,
+}
+
+impl From<&ProductView> for ProductStockOut {
+    fn from(view: &ProductView) -> Self {
+        let p = &view.record.product;
+        let stocks_pdv = pdv_stock(view);
+        Self {
+            product_id: p.id.as_uuid(),
+            name: p.name.clone(),
+            sku: p.sku.clone(),
+            total_stock: stocks_pdv.iter().map(|s| s.quantity).sum(),
+            low_stock_alert: stocks_pdv.iter().any(|s| s.is_low_stock),
+            stocks_pdv,
+        }
+    }
 }

@@ -131,6 +131,18 @@ impl ProductsApi {
         Ok(Json((&self.app.catalog.product(&actor, product_id.0.into()).await?).into()))
     }
 
+    /// A product's stock at every point of sale (variants nested) and whether any is low.
+    #[oai(path = "/products/:product_id/pdv", method = "get", operation_id = "product_stock_by_pdv")]
+    async fn stock_by_pdv(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        product_id: Path<Uuid>,
+    ) -> ApiResult<Json<ProductStockOut>> {
+        let actor = actor(&self.app, &auth, req).await?;
+        Ok(Json((&self.app.catalog.product(&actor, product_id.0.into()).await?).into()))
+    }
+
     /// Changes a product (owner, admin): only the fields sent; `tax_ids` replaces its taxes.
     #[oai(path = "/products/:product_id", method = "patch", operation_id = "update_product")]
     async fn update(
