@@ -208,7 +208,8 @@ impl CatalogService {
         actor.require(Permission::CatalogRead)?;
         query.search = search_text(query.search)?;
         if let (super::repo::ProductSort::Created, Some((key, _))) = (query.sort, &query.after) {
-            key.parse::<i64>().map_err(|_| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
+            key.parse::<i64>()
+                .map_err(|_| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
         }
         let (limit, sort) = (query.limit, query.sort);
         query.limit += 1;

@@ -3,7 +3,7 @@
 
 use crate::contacts::like;
 use crate::errors::db_err;
-use crate::product_rows::{image, product, record, record_sql, record_sql_around, variant};
+use crate::product_rows::{image, product, product_sql_around, variant};
 use crate::tx::PgTx;
 use ally360::catalog::model::{Product, ProductImage, Variant};
 use ally360::catalog::repo::{ProductQuery, ProductRecord, ProductRepo, ProductSort};
@@ -93,10 +93,10 @@ impl ProductRepo for PgTx {
         }
         let tenant = self.tenant_id()?;
         let ids: Vec<Uuid> = ids.iter().map(|i| i.as_uuid()).collect();
-        let sql = record_sql(
-            "SELECT p.*, k.n AS wanted_at FROM unnest($2::uuid[]) WITH ORDINALITY AS k(id, n) \
-             JOIN products p ON p.tenant_id = $1 AND p.id = k.id",
-            "p.wanted_at",
+        let (head, tail) = product_sql_around("p.wanted_at");
+        let sql = format!(
+            "{head}SELECT p.*, k.n AS wanted_at FROM unnest($2::uuid[]) WITH ORDINALITY AS k(id, n) \
+             JOIN products p ON p.tenant_id = $1 AND p.id = k.id{tail}"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
@@ -104,19 +104,19 @@ impl ProductRepo for PgTx {
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;
-        rows.iter().map(record).collect::<Result<_, _>>().map_err(db_err)
+        self.with_parts(rows).await
     }
 
     async fn page(&mut self, q: &ProductQuery) -> CoreResult<Vec<ProductRecord>> {
         // Only the filters in use are written into the statement: each combination is its own
-        // prepared statement with a plan PostgreSQL can cache, instead of `$n IS NULL OR ...`
-        // clauses that force a fresh plan on every call.
+        // prepared statement whose plan PostgreSQL can cache, instead of `$n IS NULL OR ...` clauses
+        // that need a fresh plan on every call.
         let tenant = self.tenant_id()?;
         let order = match q.sort {
             ProductSort::Name => "p.sort_name, p.id",
             ProductSort::Created => "p.created_at, p.id",
         };
-        let (head, tail) = record_sql_around(order);
+        let (head, tail) = product_sql_around(order);
         let mut b = QueryBuilder::<Postgres>::new(head);
         b.push("SELECT p.* FROM products p WHERE p.tenant_id = ").push_bind(tenant).push(" AND p.deleted_at IS NULL");
         if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -152,9 +152,11 @@ impl ProductRepo for PgTx {
                 b.push(" * interval '1 microsecond', ").push_bind(*id).push(")");
             }
         }
-        b.push(" ORDER BY ").push(order).push(" LIMIT ").push_bind(i64::from(q.limit)).push(tail);
+        // A literal LIMIT (a number, not client text) lets PostgreSQL keep one cached plan that
+        // walks the sort index; a bound LIMIT makes its generic plan sort the whole table.
+        b.push(" ORDER BY ").push(order).push(format!(" LIMIT {}", q.limit)).push(tail);
         let rows = b.build().fetch_all(self.conn()).await.map_err(db_err)?;
-        rows.iter().map(record).collect::<Result<_, _>>().map_err(db_err)
+        self.with_parts(rows).await
     }
 
     async fn delete(&mut self, id: ProductId) -> CoreResult<()> {
