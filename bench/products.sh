@@ -21,7 +21,7 @@ ALLY_MIGRATE=off ./target/release/ally360 worker >> "$log" 2>&1 & worker=$!
 trap 'kill $serve $worker 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:8090/health && break; sleep 0.2; done
 seeded=$(python3 bench/seed_products.py --db "$db" --products "$products" --log "$log")
-eval "$seeded"
+eval "$seeded"; echo "$seeded" > /tmp/ally360-bench.env
 echo "$products products; wrk, 2 threads, 32 connections, ${seconds}s per scenario"
 # /health (no I/O) and /auth/me (token check only) show the ceiling of the machine and of auth.
 for scenario in "health|/health" "auth/me|/auth/me" "first page|$FIRST" "page after 50 000 rows|$DEEP" "one product|$ONE"; do

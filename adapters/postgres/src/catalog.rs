@@ -130,8 +130,9 @@ impl GroupRepo for PgTx {
         let tenant = self.tenant_id()?;
         let sql = format!(
             "SELECT * FROM {} {GROUP_FILTER} AND ($4::text IS NULL OR (sort_name, id) > ($4 COLLATE \"C\", $5::uuid)) \
-             ORDER BY sort_name, id LIMIT $6",
-            table(kind)
+             ORDER BY sort_name, id LIMIT {}",
+            table(kind),
+            q.limit
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
@@ -139,7 +140,6 @@ impl GroupRepo for PgTx {
             .bind(q.is_active)
             .bind(q.after.as_ref().map(|(name, _)| name.clone()))
             .bind(q.after.as_ref().map(|(_, id)| *id))
-            .bind(i64::from(q.limit))
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;
@@ -252,14 +252,14 @@ impl TaxRepo for PgTx {
         let tenant = self.tenant_id()?;
         let sql = format!(
             "SELECT * {TAX_FILTER} AND ($3::text IS NULL OR (sort_name, id) > ($3 COLLATE \"C\", $4::uuid)) \
-             ORDER BY sort_name, id LIMIT $5"
+             ORDER BY sort_name, id LIMIT {}",
+            q.limit
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
             .bind(q.search.as_deref().map(like))
             .bind(q.after.as_ref().map(|(name, _)| name.clone()))
             .bind(q.after.as_ref().map(|(_, id)| *id))
-            .bind(i64::from(q.limit))
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;

@@ -179,28 +179,29 @@ impl ContactRepo for PgTx {
         let digits = text
             .map(|s| s.chars().filter(|c| !matches!(c, '.' | '-' | ' ')).collect::<String>())
             .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT * FROM contacts WHERE tenant_id = $1 AND (deleted_at IS NOT NULL) = $2 \
              AND ($3::text IS NULL OR $3 = ANY(types)) AND ($4::bool IS NULL OR is_active = $4) \
              AND ($5::uuid IS NULL OR seller_id = $5) \
              AND ($6::text IS NULL OR name ILIKE $6 OR email ILIKE $6 OR id_number ILIKE $6 OR phone_primary ILIKE $6 \
                   OR phone_secondary ILIKE $6 OR mobile ILIKE $6 OR ($7::text IS NOT NULL AND id_number LIKE $7)) \
              AND ($8::text IS NULL OR (sort_name, id) > ($8 COLLATE \"C\", $9::uuid)) \
-             ORDER BY sort_name, id LIMIT $10",
-        )
-        .bind(tenant)
-        .bind(q.deleted)
-        .bind(q.kind.map(|k| k.as_str()))
-        .bind(q.is_active)
-        .bind(q.seller.map(|s| s.as_uuid()))
-        .bind(text.map(like))
-        .bind(digits.map(|d| format!("%{d}%")))
-        .bind(q.after.as_ref().map(|(name, _)| name.clone()))
-        .bind(q.after.as_ref().map(|(_, id)| id.as_uuid()))
-        .bind(i64::from(q.limit))
-        .fetch_all(self.conn())
-        .await
-        .map_err(db_err)?;
+             ORDER BY sort_name, id LIMIT {}",
+            q.limit
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant)
+            .bind(q.deleted)
+            .bind(q.kind.map(|k| k.as_str()))
+            .bind(q.is_active)
+            .bind(q.seller.map(|s| s.as_uuid()))
+            .bind(text.map(like))
+            .bind(digits.map(|d| format!("%{d}%")))
+            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
+            .bind(q.after.as_ref().map(|(_, id)| id.as_uuid()))
+            .fetch_all(self.conn())
+            .await
+            .map_err(db_err)?;
         rows.iter().map(contact).collect::<Result<_, _>>().map_err(db_err)
     }
 

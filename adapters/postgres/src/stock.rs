@@ -56,7 +56,7 @@ const LOW: &str = "SELECT s.*, p.name AS product_name, p.sku AS product_sku, v.s
     WHERE s.tenant_id = $1 AND s.min_quantity > 0 AND s.quantity < s.min_quantity \
       AND ($2::uuid IS NULL OR s.pdv_id = $2) \
       AND ($3::text IS NULL OR (p.sort_name, s.id) > ($3 COLLATE \"C\", $4::uuid)) \
-    ORDER BY p.sort_name, s.id LIMIT $5";
+    ORDER BY p.sort_name, s.id LIMIT ";
 
 #[async_trait]
 impl StockRepo for PgTx {
@@ -120,12 +120,11 @@ impl StockRepo for PgTx {
         limit: u32,
     ) -> CoreResult<Vec<LowStock>> {
         let tenant = self.tenant_id()?;
-        let rows = sqlx::query(LOW)
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{LOW}{limit}")))
             .bind(tenant)
             .bind(pdv.map(|p| p.as_uuid()))
             .bind(after.as_ref().map(|(name, _)| name.clone()))
             .bind(after.as_ref().map(|(_, id)| id.as_uuid()))
-            .bind(i64::from(limit))
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;

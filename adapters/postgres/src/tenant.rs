@@ -126,7 +126,8 @@ impl PdvRepo for PgTx {
         let tenant = self.tenant_id()?;
         let sql = format!(
             "SELECT * {FILTER} AND ($4::text IS NULL OR (sort_name, id) > ($4 COLLATE \"C\", $5::uuid)) \
-             ORDER BY sort_name, id LIMIT $6"
+             ORDER BY sort_name, id LIMIT {}",
+            q.limit
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
@@ -134,7 +135,6 @@ impl PdvRepo for PgTx {
             .bind(q.is_active)
             .bind(q.after.as_ref().map(|(name, _)| name.clone()))
             .bind(q.after.as_ref().map(|(_, id)| *id))
-            .bind(i64::from(q.limit))
             .fetch_all(self.conn())
             .await
             .map_err(db_err)?;

@@ -25,10 +25,15 @@ impl PgStore {
 
     async fn begin(&self, tenant: Option<TenantId>) -> CoreResult<PgTx> {
         let tx = match tenant {
-            // One round trip: BEGIN and the tenant binding travel together. The id is a UUID,
-            // formatted by us, so the text cannot carry anything else.
+            // One round trip: BEGIN, the tenant binding and the plan mode travel together (the id is
+            // a UUID formatted here, so the text carries nothing else). Tenant statements are written
+            // for generic plans (no bound LIMIT), so each is planned once per connection instead of
+            // on every call: planning cost more than running them.
             Some(t) => {
-                let begin = format!("BEGIN; SELECT set_config('app.tenant_id', '{}', true)", t.as_uuid());
+                let begin = format!(
+                    "BEGIN; SELECT set_config('app.tenant_id', '{}', true); SET LOCAL plan_cache_mode = force_generic_plan",
+                    t.as_uuid()
+                );
                 self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await
             }
             None => self.pool.begin().await,
