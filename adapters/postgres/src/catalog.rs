@@ -68,15 +68,10 @@ const GROUP_FILTER: &str =
 const TAX_FILTER: &str =
     "FROM taxes WHERE (tenant_id IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR name ILIKE $2)";
 
-#[async_trait]
-impl GroupRepo for PgTx {
-    async fn insert(&mut self, g: &Group) -> CoreResult<()> {
+impl PgTx {
+    /// Runs an insert or update of a brand or category (the table name comes from its kind).
+    async fn write_group(&mut self, sql: String, g: &Group) -> CoreResult<()> {
         let tenant = self.tenant_id()?;
-        let sql = format!(
-            "INSERT INTO {} (tenant_id, id, name, sort_name, description, is_active, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-            table(g.kind)
-        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(tenant)
             .bind(g.id.as_uuid())
@@ -91,27 +86,26 @@ impl GroupRepo for PgTx {
             .map_err(db_err)?;
         Ok(())
     }
+}
+
+#[async_trait]
+impl GroupRepo for PgTx {
+    async fn insert(&mut self, g: &Group) -> CoreResult<()> {
+        let sql = format!(
+            "INSERT INTO {} (tenant_id, id, name, sort_name, description, is_active, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            table(g.kind)
+        );
+        self.write_group(sql, g).await
+    }
 
     async fn update(&mut self, g: &Group) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
         let sql = format!(
             "UPDATE {} SET name = $3, sort_name = $4, description = $5, is_active = $6, created_at = $7, \
              updated_at = $8 WHERE tenant_id = $1 AND id = $2",
             table(g.kind)
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(g.id.as_uuid())
-            .bind(&g.name)
-            .bind(g.name.to_lowercase())
-            .bind(&g.description)
-            .bind(g.is_active)
-            .bind(g.created_at)
-            .bind(g.updated_at)
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        Ok(())
+        self.write_group(sql, g).await
     }
 
     async fn by_id(&mut self, kind: GroupKind, id: GroupId) -> CoreResult<Option<Group>> {

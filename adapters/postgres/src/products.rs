@@ -69,6 +69,28 @@ impl PgTx {
     }
 }
 
+impl PgTx {
+    /// Runs an insert or update whose parameters are every column of the row, in table order.
+    async fn write_variant(&mut self, sql: &'static str, v: &Variant) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(sql)
+            .bind(tenant)
+            .bind(v.id.as_uuid())
+            .bind(v.product_id.as_uuid())
+            .bind(&v.sku)
+            .bind(&v.barcode)
+            .bind(attributes_json(v)?)
+            .bind(v.price.map(|p| p.amount()))
+            .bind(v.is_active)
+            .bind(v.created_at)
+            .bind(v.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl ProductRepo for PgTx {
     async fn insert(&mut self, p: &Product) -> CoreResult<()> {
@@ -164,47 +186,21 @@ impl ProductRepo for PgTx {
     }
 
     async fn insert_variant(&mut self, v: &Variant) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
+        self.write_variant(
             "INSERT INTO product_variants (tenant_id, id, product_id, sku, barcode, attributes, price, is_active, \
              created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
+            v,
         )
-        .bind(tenant)
-        .bind(v.id.as_uuid())
-        .bind(v.product_id.as_uuid())
-        .bind(&v.sku)
-        .bind(&v.barcode)
-        .bind(attributes_json(v)?)
-        .bind(v.price.map(|p| p.amount()))
-        .bind(v.is_active)
-        .bind(v.created_at)
-        .bind(v.updated_at)
-        .execute(self.conn())
         .await
-        .map_err(db_err)?;
-        Ok(())
     }
 
     async fn update_variant(&mut self, v: &Variant) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
+        self.write_variant(
             "UPDATE product_variants SET sku = $4, barcode = $5, attributes = $6, price = $7, is_active = $8, \
              created_at = $9, updated_at = $10 WHERE tenant_id = $1 AND id = $2 AND product_id = $3",
+            v,
         )
-        .bind(tenant)
-        .bind(v.id.as_uuid())
-        .bind(v.product_id.as_uuid())
-        .bind(&v.sku)
-        .bind(&v.barcode)
-        .bind(attributes_json(v)?)
-        .bind(v.price.map(|p| p.amount()))
-        .bind(v.is_active)
-        .bind(v.created_at)
-        .bind(v.updated_at)
-        .execute(self.conn())
         .await
-        .map_err(db_err)?;
-        Ok(())
     }
 
     async fn variant(&mut self, id: VariantId) -> CoreResult<Option<Variant>> {

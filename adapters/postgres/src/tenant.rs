@@ -39,55 +39,46 @@ impl PgTx {
     }
 }
 
+const INSERT_PDV: &str =
+    "INSERT INTO pdvs (tenant_id, id, name, sort_name, address, phone_number, is_main, is_active, department_id, \
+             city_id, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)";
+const UPDATE_PDV: &str =
+    "UPDATE pdvs SET name = $3, sort_name = $4, address = $5, phone_number = $6, is_main = $7, is_active = $8, \
+             department_id = $9, city_id = $10, created_at = $11, updated_at = $12 \
+             WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL";
+
+impl PgTx {
+    /// Runs an insert or update whose parameters are every column of the row, in table order.
+    async fn write_pdv(&mut self, sql: &'static str, p: &Pdv) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(sql)
+            .bind(tenant)
+            .bind(p.id.as_uuid())
+            .bind(&p.name)
+            .bind(p.name.to_lowercase())
+            .bind(&p.address)
+            .bind(&p.phone_number)
+            .bind(p.is_main)
+            .bind(p.is_active)
+            .bind(p.department_id)
+            .bind(p.city_id)
+            .bind(p.created_at)
+            .bind(p.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl PdvRepo for PgTx {
     async fn insert(&mut self, p: &Pdv) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
-            "INSERT INTO pdvs (tenant_id, id, name, sort_name, address, phone_number, is_main, is_active, department_id, \
-             city_id, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-        )
-        .bind(tenant)
-        .bind(p.id.as_uuid())
-        .bind(&p.name)
-        .bind(p.name.to_lowercase())
-        .bind(&p.address)
-        .bind(&p.phone_number)
-        .bind(p.is_main)
-        .bind(p.is_active)
-        .bind(p.department_id)
-        .bind(p.city_id)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        self.write_pdv(INSERT_PDV, p).await
     }
 
     async fn update(&mut self, p: &Pdv) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
-            "UPDATE pdvs SET name = $3, sort_name = $4, address = $5, phone_number = $6, is_main = $7, is_active = $8, \
-             department_id = $9, city_id = $10, created_at = $11, updated_at = $12 \
-             WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-        )
-        .bind(tenant)
-        .bind(p.id.as_uuid())
-        .bind(&p.name)
-        .bind(p.name.to_lowercase())
-        .bind(&p.address)
-        .bind(&p.phone_number)
-        .bind(p.is_main)
-        .bind(p.is_active)
-        .bind(p.department_id)
-        .bind(p.city_id)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
+        self.write_pdv(UPDATE_PDV, p).await
     }
 
     async fn by_id(&mut self, id: PdvId) -> CoreResult<Option<Pdv>> {
