@@ -24,7 +24,9 @@ seeded=$(python3 bench/seed_products.py --db "$db" --products "$products" --log 
 eval "$seeded"; echo "$seeded" > /tmp/ally360-bench.env
 echo "$products products; wrk, 2 threads, 32 connections, ${seconds}s per scenario"
 # /health (no I/O) and /auth/me (token check only) show the ceiling of the machine and of auth.
-for scenario in "health|/health" "auth/me|/auth/me" "first page|$FIRST" "page after 50 000 rows|$DEEP" "one product|$ONE"; do
+for scenario in "health|/health" "auth/me|/auth/me" "first page|$FIRST" "page after 50 000 rows|$DEEP" \
+    "one product|$ONE" "search by name|$BY_NAME" "search by sku|$BY_SKU" "search by barcode|$BY_BARCODE" \
+    "search by a common word|$BY_WORD"; do
     name="${scenario%%|*}"; path="${scenario#*|}"
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:8090$path")
     echo "== GET $name ($path) -> $code"

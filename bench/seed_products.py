@@ -4,7 +4,8 @@
 The user and company go through the API (as a client would); the products are written straight
 into the bench database (as the service would write them: sort_name, one IVA each, stock at the main
 PDV with a minimum) because 100 000 API calls would measure the seeding, not the reads. Prints shell
-variable assignments: TOKEN, FIRST, DEEP (the page after half the rows, by cursor) and ONE (a product).
+variable assignments: TOKEN, FIRST, DEEP (the page after half the rows, by cursor), ONE (a product) and
+searches by a product's whole name, sku and barcode, and by a word a tenth of the products share.
 """
 import argparse
 import subprocess
@@ -14,6 +15,7 @@ sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from http_bench import connect, request, seed  # noqa: E402
 
 import json  # noqa: E402
+import urllib.parse  # noqa: E402
 
 
 def psql(db, sql):
@@ -61,11 +63,17 @@ def main():
                      f"ORDER BY sort_name COLLATE \"C\", id OFFSET {a.products // 2 - 1} LIMIT 1")
     key, last = row.split("|")
     cursor = key.encode().hex() + "." + last.replace("-", "")
-    one = psql(a.db, f"SELECT id FROM products WHERE tenant_id = '{company}' ORDER BY random() LIMIT 1")
+    one, name, sku, barcode = psql(a.db, f"SELECT id || '|' || name || '|' || sku || '|' || barcode FROM products "
+                                         f"WHERE tenant_id = '{company}' ORDER BY random() LIMIT 1").split("|")
     print(f"TOKEN={token}")
     print(f"FIRST=/products?limit=20")
     print(f"DEEP='/products?limit=20&cursor={cursor}'")
     print(f"ONE=/products/{one}")
+    quote = urllib.parse.quote
+    print(f"BY_NAME='/products?limit=20&search={quote(name)}'")
+    print(f"BY_SKU='/products?limit=20&search={quote(sku)}'")
+    print(f"BY_BARCODE='/products?limit=20&search={barcode}'")
+    print(f"BY_WORD='/products?limit=20&search=arroz'")
 
 
 if __name__ == "__main__":

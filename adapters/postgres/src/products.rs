@@ -140,14 +140,24 @@ impl ProductRepo for PgTx {
         };
         let (head, tail) = product_sql_around(order);
         let mut b = QueryBuilder::<Postgres>::new(head);
-        b.push("SELECT p.* FROM products p WHERE p.tenant_id = ").push_bind(tenant).push(" AND p.deleted_at IS NULL");
-        if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let pattern = like(s);
-            b.push(" AND (p.name ILIKE ").push_bind(pattern.clone());
-            b.push(" OR p.sku ILIKE ").push_bind(pattern.clone());
-            b.push(" OR p.barcode = ").push_bind(s.to_string());
-            b.push(" OR EXISTS (SELECT 1 FROM product_variants v WHERE v.tenant_id = p.tenant_id AND v.product_id = p.id AND (v.sku ILIKE ");
-            b.push_bind(pattern).push(" OR v.barcode = ").push_bind(s.to_string()).push(")))");
+        match q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // Search reads the matches through the indexes first (trigram on name and sku, barcode,
+            // variants), then sorts them: a plan that walks the sort index filtering every row would
+            // read the whole catalog to find a rare product.
+            Some(s) => {
+                let pattern = like(s);
+                b.push("SELECT p.* FROM (SELECT p.* FROM products p WHERE p.tenant_id = ").push_bind(tenant);
+                b.push(" AND p.deleted_at IS NULL AND (p.name ILIKE ").push_bind(pattern.clone());
+                b.push(" OR p.sku ILIKE ").push_bind(pattern.clone()).push(" OR p.barcode = ").push_bind(s.to_string());
+                b.push(") UNION SELECT p.* FROM product_variants v JOIN products p ON p.tenant_id = v.tenant_id");
+                b.push(" AND p.id = v.product_id WHERE v.tenant_id = ").push_bind(tenant);
+                b.push(" AND p.deleted_at IS NULL AND (v.sku ILIKE ").push_bind(pattern);
+                b.push(" OR v.barcode = ").push_bind(s.to_string()).push(")) p WHERE true");
+            }
+            None => {
+                b.push("SELECT p.* FROM products p WHERE p.tenant_id = ").push_bind(tenant);
+                b.push(" AND p.deleted_at IS NULL");
+            }
         }
         if let Some(c) = q.category {
             b.push(" AND p.category_id = ").push_bind(c.as_uuid());
