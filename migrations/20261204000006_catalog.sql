@@ -7,6 +7,18 @@ ALTER ROLE ally360_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOI
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
+-- Under row-level security the planner puts a condition into an index scan only when its function is
+-- leakproof. Case-insensitive LIKE raises no error that depends on a row's value (only on the pattern,
+-- which is the searcher's own), so it is marked leakproof: product search can then use the trigram
+-- indexes instead of reading the whole catalog. It needs a superuser; without one the search still works,
+-- only slower.
+DO $$
+BEGIN
+    ALTER FUNCTION texticlike(text, text) LEAKPROOF;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE NOTICE 'texticlike stays not leakproof: product search will not use its trigram indexes';
+END $$;
+
 -- PDVs: names unique ignoring case (already), the location must exist; list order by lower-case name.
 ALTER TABLE pdvs ADD COLUMN sort_name text COLLATE "C";
 UPDATE pdvs SET sort_name = lower(name);
