@@ -75,6 +75,12 @@ async fn service_role_without_tenant_reads_nothing() {
     .await;
     assert!(forged.is_err(), "a tenant cannot add a system tax");
     tx.rollback().await.unwrap();
+    // Searches may use indexes under RLS: case-insensitive LIKE is marked leakproof by the migrations.
+    let leakproof: bool = sqlx::query_scalar("SELECT proleakproof FROM pg_proc WHERE oid = 'texticlike'::regproc")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(leakproof, "ILIKE must be leakproof or product search reads the whole catalog");
     // The service role is not privileged.
     let role = sqlx::query("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
         .fetch_one(&pool)
