@@ -2,7 +2,7 @@
 
 use super::model::{Group, GroupKind};
 use super::repo::NameQuery;
-use super::service::{invalid, name_query, CatalogService};
+use super::service::{invalid, name_query, sort_key, CatalogService};
 use crate::kernel::{validate, Actor, CoreError, CoreResult, Field, GroupId, KeysetPage, Permission};
 use crate::ports::in_tenant;
 
@@ -70,12 +70,12 @@ impl CatalogService {
         query: NameQuery,
     ) -> CoreResult<(KeysetPage<Group>, u64)> {
         actor.require(Permission::CatalogRead)?;
-        let (limit, query) = (query.limit, name_query(query)?);
+        let (limit, sort, query) = (query.limit, query.sort, name_query(query)?);
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
                 let total = tx.groups().count(kind, &query).await?;
                 let rows = tx.groups().page(kind, &query).await?;
-                Ok((KeysetPage::cut(rows, limit, |g| (g.name.to_lowercase(), g.id.as_uuid())), total))
+                Ok((KeysetPage::cut(rows, limit, |g| sort_key(sort, &g.name, g.created_at, g.id.as_uuid())), total))
             })
         })
         .await

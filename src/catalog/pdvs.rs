@@ -3,7 +3,7 @@
 
 use super::model::{City, Department, Pdv};
 use super::repo::NameQuery;
-use super::service::{name_query, CatalogService};
+use super::service::{name_query, sort_key, CatalogService};
 use crate::kernel::error::Checks;
 use crate::kernel::{validate, Actor, CoreError, CoreResult, Field, KeysetPage, PdvId, Permission};
 use crate::ports::{in_tenant, TenantTx};
@@ -158,13 +158,16 @@ impl CatalogService {
     /// A page of PDVs by name, and how many match.
     pub async fn pdvs(&self, actor: &Actor, query: NameQuery) -> CoreResult<(KeysetPage<PdvDetail>, u64)> {
         actor.require(Permission::PdvRead)?;
-        let (limit, query) = (query.limit, name_query(query)?);
+        let (limit, sort, query) = (query.limit, query.sort, name_query(query)?);
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
                 let total = tx.pdvs().count(&query).await?;
                 let rows = tx.pdvs().page(&query).await?;
                 let rows = details(tx, rows).await?;
-                Ok((KeysetPage::cut(rows, limit, |d| (d.pdv.name.to_lowercase(), d.pdv.id.as_uuid())), total))
+                Ok((
+                    KeysetPage::cut(rows, limit, |d| sort_key(sort, &d.pdv.name, d.pdv.created_at, d.pdv.id.as_uuid())),
+                    total,
+                ))
             })
         })
         .await

@@ -207,7 +207,7 @@ impl CatalogService {
     pub async fn products(&self, actor: &Actor, mut query: ProductQuery) -> CoreResult<KeysetPage<ProductView>> {
         actor.require(Permission::CatalogRead)?;
         query.search = search_text(query.search)?;
-        if let (super::repo::ProductSort::Created, Some((key, _))) = (query.sort, &query.after) {
+        if let (super::repo::ListSort::Created, Some((key, _))) = (query.sort, &query.after) {
             key.parse::<i64>()
                 .map_err(|_| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
         }
@@ -216,7 +216,9 @@ impl CatalogService {
         let rows =
             in_tenant(self.ctx.store(), actor, move |tx| Box::pin(async move { tx.products().page(&query).await }))
                 .await?;
-        let page = KeysetPage::cut(rows, limit, |r| product_key(&r.product, sort));
+        let page = KeysetPage::cut(rows, limit, |r| {
+            super::service::sort_key(sort, &r.product.name, r.product.created_at, r.product.id.as_uuid())
+        });
         let mut items = Vec::with_capacity(page.items.len());
         for record in page.items {
             items.push(self.view(record, true).await?);
@@ -286,14 +288,6 @@ impl CatalogService {
             files::discard(&self.ctx, Some(key)).await;
         }
         Ok(())
-    }
-}
-
-/// The keyset position of a product in a list sorted by `sort`.
-pub(super) fn product_key(p: &Product, sort: super::repo::ProductSort) -> (String, uuid::Uuid) {
-    match sort {
-        super::repo::ProductSort::Name => (p.name.to_lowercase(), p.id.as_uuid()),
-        super::repo::ProductSort::Created => (p.created_at.timestamp_micros().to_string(), p.id.as_uuid()),
     }
 }
 

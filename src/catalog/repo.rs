@@ -10,13 +10,13 @@ use async_trait::async_trait;
 /// microseconds written as a decimal number) and its id.
 pub type After = Option<(String, uuid::Uuid)>;
 
-/// What a list of PDVs, brands, categories or taxes asks for. Rows come sorted by lower-case name,
-/// then id.
+/// What a list of PDVs, brands, categories or taxes asks for, in `sort` order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NameQuery {
     /// Case-insensitive substring of the name.
     pub search: Option<String>,
     pub is_active: Option<bool>,
+    pub sort: ListSort,
     pub after: After,
     pub limit: u32,
 }
@@ -88,7 +88,7 @@ pub trait TaxRepo: Send {
     async fn by_id(&mut self, id: TaxId) -> CoreResult<Option<Tax>>;
     /// The visible taxes among these ids.
     async fn by_ids(&mut self, ids: &[TaxId]) -> CoreResult<Vec<Tax>>;
-    /// A page of visible taxes by name (see [`NameQuery`]; `is_active` is ignored).
+    /// A page of visible taxes (see [`NameQuery`]; `is_active` is ignored).
     async fn page(&mut self, query: &NameQuery) -> CoreResult<Vec<Tax>>;
     async fn count(&mut self, query: &NameQuery) -> CoreResult<u64>;
     /// How many products carry it.
@@ -97,9 +97,9 @@ pub trait TaxRepo: Send {
     async fn delete(&mut self, id: TaxId) -> CoreResult<()>;
 }
 
-/// The order of a products list.
+/// The order of a list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ProductSort {
+pub enum ListSort {
     /// Lower-case name, then id.
     #[default]
     Name,
@@ -117,7 +117,7 @@ pub struct ProductQuery {
     pub is_active: Option<bool>,
     /// Only products with stock (> 0) at this PDV.
     pub with_stock_at: Option<PdvId>,
-    pub sort: ProductSort,
+    pub sort: ListSort,
     pub after: After,
     pub limit: u32,
 }

@@ -1,7 +1,7 @@
 //! Taxes: the system ones every company sees (read-only) and each company's own, and the calculator.
 
 use super::repo::NameQuery;
-use super::service::{name_query, CatalogService};
+use super::service::{name_query, sort_key, CatalogService};
 use super::tax::{calculate, Tax, TaxBreakdown, TaxKind};
 use crate::kernel::error::Checks;
 use crate::kernel::{validate, Actor, CoreError, CoreResult, Field, FieldError, KeysetPage, Permission, TaxId};
@@ -154,12 +154,12 @@ impl CatalogService {
     /// A page of the visible taxes (system and own) by name, and how many there are.
     pub async fn taxes(&self, actor: &Actor, query: NameQuery) -> CoreResult<(KeysetPage<Tax>, u64)> {
         actor.require(Permission::CatalogRead)?;
-        let (limit, query) = (query.limit, name_query(query)?);
+        let (limit, sort, query) = (query.limit, query.sort, name_query(query)?);
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
                 let total = tx.taxes().count(&query).await?;
                 let rows = tx.taxes().page(&query).await?;
-                Ok((KeysetPage::cut(rows, limit, |t| (t.name.to_lowercase(), t.id.as_uuid())), total))
+                Ok((KeysetPage::cut(rows, limit, |t| sort_key(sort, &t.name, t.created_at, t.id.as_uuid())), total))
             })
         })
         .await

@@ -150,6 +150,24 @@ async fn group_lists_page_by_name_with_cursors(t: TestApp) {
         }
     }
     assert_eq!(seen, ["Alfa", "Bravo", "charlie", "delta", "eco"]);
+    // By creation, the same walk by cursor.
+    let first = t.get("/categories?sort=created&limit=3", Some(&o.context)).await.expect(200);
+    let names = |v: &Value| -> Vec<String> {
+        v["categories"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(names(&first), ["delta", "Alfa", "charlie"]);
+    let next = first["next_cursor"].as_str().unwrap();
+    let rest = t.get(&format!("/categories?sort=created&cursor={next}"), Some(&o.context)).await.expect(200);
+    assert_eq!((names(&rest), rest["next_cursor"].as_str()), (vec!["Bravo".to_string(), "eco".to_string()], None));
+    let forged = ally360::kernel::encode_key("ayer", uuid::Uuid::now_v7());
+    t.get(&format!("/categories?sort=created&cursor={forged}"), Some(&o.context))
+        .await
+        .problem(422, "validation_failed");
+    t.get("/categories?sort=price", Some(&o.context)).await.problem(422, "validation_failed");
+    let pdvs = t.get("/pdvs?sort=created&limit=1", Some(&o.context)).await.expect(200);
+    assert_eq!(pdvs["pdvs"][0]["name"], "Principal", "the first PDV is the one created with the company");
+    let taxes = t.get("/taxes?sort=created&limit=100", Some(&o.context)).await.expect(200);
+    assert_eq!(taxes["taxes"].as_array().unwrap().len(), taxes["total"].as_u64().unwrap() as usize);
     let found = t.get("/categories?search=AR", Some(&o.context)).await.expect(200);
     assert_eq!((found["total"].as_u64(), found["categories"][0]["name"].as_str()), (Some(1), Some("charlie")));
     t.get("/categories?cursor=zz", Some(&o.context)).await.problem(422, "validation_failed");

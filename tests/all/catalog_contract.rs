@@ -4,7 +4,7 @@
 
 use crate::harness::{database_url, store, Backend, TestApp};
 use ally360::catalog::model::*;
-use ally360::catalog::repo::{ProductQuery, ProductSort};
+use ally360::catalog::repo::{ListSort, ProductQuery};
 use ally360::inventory::model::{Item, Movement, MovementType};
 use ally360::kernel::*;
 use ally360::ports::{in_tenant, BoxFuture, Store, TenantTx};
@@ -196,12 +196,8 @@ async fn catalog_suite(store: Arc<dyn Store>, t: &TestApp) {
     let names = within(&store, a, move |tx| Box::pin(async move { tx.products().page(&q).await })).await.unwrap();
     assert_eq!(names.iter().map(|r| r.product.name.as_str()).collect::<Vec<_>>(), ["Café molido"]);
     let key = p.created_at.timestamp_micros().to_string();
-    let q = ProductQuery {
-        sort: ProductSort::Created,
-        after: Some((key, p.id.as_uuid())),
-        limit: 10,
-        ..Default::default()
-    };
+    let q =
+        ProductQuery { sort: ListSort::Created, after: Some((key, p.id.as_uuid())), limit: 10, ..Default::default() };
     let created = within(&store, a, move |tx| Box::pin(async move { tx.products().page(&q).await })).await.unwrap();
     assert_eq!(created.iter().map(|r| r.product.id).collect::<Vec<_>>(), [simple.id]);
 

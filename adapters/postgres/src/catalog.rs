@@ -5,12 +5,13 @@ use crate::contacts::like;
 use crate::errors::db_err;
 use crate::tx::PgTx;
 use ally360::catalog::model::{Group, GroupKind};
-use ally360::catalog::repo::{GroupRepo, NameQuery, TaxRepo};
+use ally360::catalog::repo::{After, GroupRepo, ListSort, NameQuery, TaxRepo};
 use ally360::catalog::tax::{Tax, TaxKind};
 use ally360::kernel::*;
 use async_trait::async_trait;
 use rust_decimal::Decimal;
-use sqlx::postgres::PgRow;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::Postgres;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -68,6 +69,37 @@ const GROUP_FILTER: &str =
 const TAX_FILTER: &str =
     "FROM taxes WHERE (tenant_id IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR name ILIKE $2)";
 
+/// The position and order of a list sorted by `sort`; the position is bound as `$k` (key) and `$k+1` (id)
+/// by [`bind_after`].
+pub(crate) fn keyset_sql(sort: ListSort, k: usize) -> String {
+    let id = k + 1;
+    match sort {
+        ListSort::Name => format!(
+            "AND (${k}::text IS NULL OR (sort_name, id) > (${k} COLLATE \"C\", ${id}::uuid)) ORDER BY sort_name, id"
+        ),
+        ListSort::Created => format!(
+            "AND (${k}::bigint IS NULL OR (created_at, id) > (to_timestamp(0) + ${k} * interval '1 microsecond', \
+             ${id}::uuid)) ORDER BY created_at, id"
+        ),
+    }
+}
+
+/// Binds a list position for [`keyset_sql`].
+pub(crate) fn bind_after<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    sort: ListSort,
+    after: &After,
+) -> CoreResult<sqlx::query::Query<'q, Postgres, PgArguments>> {
+    let query = match sort {
+        ListSort::Name => query.bind(after.as_ref().map(|(key, _)| key.clone())),
+        ListSort::Created => {
+            let micros = after.as_ref().map(|(key, _)| key.parse::<i64>()).transpose();
+            query.bind(micros.map_err(|_| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?)
+        }
+    };
+    Ok(query.bind(after.as_ref().map(|(_, id)| *id)))
+}
+
 impl PgTx {
     /// Runs an insert or update of a brand or category (the table name comes from its kind).
     async fn write_group(&mut self, sql: String, g: &Group) -> CoreResult<()> {
@@ -122,21 +154,10 @@ impl GroupRepo for PgTx {
 
     async fn page(&mut self, kind: GroupKind, q: &NameQuery) -> CoreResult<Vec<Group>> {
         let tenant = self.tenant_id()?;
-        let sql = format!(
-            "SELECT * FROM {} {GROUP_FILTER} AND ($4::text IS NULL OR (sort_name, id) > ($4 COLLATE \"C\", $5::uuid)) \
-             ORDER BY sort_name, id LIMIT {}",
-            table(kind),
-            q.limit
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(q.search.as_deref().map(like))
-            .bind(q.is_active)
-            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
-            .bind(q.after.as_ref().map(|(_, id)| *id))
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+        let sql = format!("SELECT * FROM {} {GROUP_FILTER} {} LIMIT {}", table(kind), keyset_sql(q.sort, 4), q.limit);
+        let query =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(q.search.as_deref().map(like)).bind(q.is_active);
+        let rows = bind_after(query, q.sort, &q.after)?.fetch_all(self.conn()).await.map_err(db_err)?;
         rows.iter().map(|r| group(kind, r)).collect::<Result<_, _>>().map_err(db_err)
     }
 
@@ -244,19 +265,9 @@ impl TaxRepo for PgTx {
 
     async fn page(&mut self, q: &NameQuery) -> CoreResult<Vec<Tax>> {
         let tenant = self.tenant_id()?;
-        let sql = format!(
-            "SELECT * {TAX_FILTER} AND ($3::text IS NULL OR (sort_name, id) > ($3 COLLATE \"C\", $4::uuid)) \
-             ORDER BY sort_name, id LIMIT {}",
-            q.limit
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(q.search.as_deref().map(like))
-            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
-            .bind(q.after.as_ref().map(|(_, id)| *id))
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+        let sql = format!("SELECT * {TAX_FILTER} {} LIMIT {}", keyset_sql(q.sort, 3), q.limit);
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(q.search.as_deref().map(like));
+        let rows = bind_after(query, q.sort, &q.after)?.fetch_all(self.conn()).await.map_err(db_err)?;
         rows.iter().map(tax).collect::<Result<_, _>>().map_err(db_err)
     }
 

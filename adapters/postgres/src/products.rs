@@ -6,7 +6,7 @@ use crate::errors::db_err;
 use crate::product_rows::{image, product, product_sql_around, variant};
 use crate::tx::PgTx;
 use ally360::catalog::model::{Product, ProductImage, Variant};
-use ally360::catalog::repo::{ProductQuery, ProductRecord, ProductRepo, ProductSort};
+use ally360::catalog::repo::{ListSort, ProductQuery, ProductRecord, ProductRepo};
 use ally360::kernel::*;
 use async_trait::async_trait;
 use sqlx::{Postgres, QueryBuilder};
@@ -135,8 +135,8 @@ impl ProductRepo for PgTx {
         // that need a fresh plan on every call.
         let tenant = self.tenant_id()?;
         let order = match q.sort {
-            ProductSort::Name => "p.sort_name, p.id",
-            ProductSort::Created => "p.created_at, p.id",
+            ListSort::Name => "p.sort_name, p.id",
+            ListSort::Created => "p.created_at, p.id",
         };
         let (head, tail) = product_sql_around(order);
         let mut b = QueryBuilder::<Postgres>::new(head);
@@ -174,11 +174,11 @@ impl ProductRepo for PgTx {
         }
         match (q.sort, &q.after) {
             (_, None) => {}
-            (ProductSort::Name, Some((name, id))) => {
+            (ListSort::Name, Some((name, id))) => {
                 b.push(" AND (p.sort_name, p.id) > (").push_bind(name.clone()).push(" COLLATE \"C\", ");
                 b.push_bind(*id).push(")");
             }
-            (ProductSort::Created, Some((micros, id))) => {
+            (ListSort::Created, Some((micros, id))) => {
                 let micros = micros.parse::<i64>().map_err(|_| invalid_cursor())?;
                 b.push(" AND (p.created_at, p.id) > (to_timestamp(0) + ").push_bind(micros);
                 b.push(" * interval '1 microsecond', ").push_bind(*id).push(")");

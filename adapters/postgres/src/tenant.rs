@@ -1,6 +1,7 @@
 //! Points of sale and locations in PostgreSQL. Queries name `tenant_id` for the index; row-level
 //! security guarantees the rest. Only PDVs without `deleted_at` are visible.
 
+use crate::catalog::{bind_after, keyset_sql};
 use crate::contacts::like;
 use crate::errors::db_err;
 use crate::tx::PgTx;
@@ -115,20 +116,10 @@ impl PdvRepo for PgTx {
 
     async fn page(&mut self, q: &NameQuery) -> CoreResult<Vec<Pdv>> {
         let tenant = self.tenant_id()?;
-        let sql = format!(
-            "SELECT * {FILTER} AND ($4::text IS NULL OR (sort_name, id) > ($4 COLLATE \"C\", $5::uuid)) \
-             ORDER BY sort_name, id LIMIT {}",
-            q.limit
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(tenant)
-            .bind(q.search.as_deref().map(like))
-            .bind(q.is_active)
-            .bind(q.after.as_ref().map(|(name, _)| name.clone()))
-            .bind(q.after.as_ref().map(|(_, id)| *id))
-            .fetch_all(self.conn())
-            .await
-            .map_err(db_err)?;
+        let sql = format!("SELECT * {FILTER} {} LIMIT {}", keyset_sql(q.sort, 4), q.limit);
+        let query =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant).bind(q.search.as_deref().map(like)).bind(q.is_active);
+        let rows = bind_after(query, q.sort, &q.after)?.fetch_all(self.conn()).await.map_err(db_err)?;
         rows.iter().map(pdv).collect::<Result<_, _>>().map_err(db_err)
     }
 

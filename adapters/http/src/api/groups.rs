@@ -1,7 +1,7 @@
 //! Brands (`/brands/...`) and categories (`/categories/...`): the same shape and rules.
 
 use super::catalog_dto::*;
-use super::pdvs::{name_query, next_cursor};
+use super::pdvs::{name_query, next_cursor, ListParams};
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
 use crate::problem::ApiResult;
@@ -40,14 +40,8 @@ impl GroupsApi {
         Ok(Created::Group(Json((&self.app.catalog.create_group(&actor, kind, body.into()).await?).into())))
     }
 
-    async fn list(
-        &self,
-        auth: BearerAuth,
-        req: &Request,
-        kind: GroupKind,
-        params: (Option<String>, Option<bool>, Option<i64>, Option<String>),
-    ) -> ApiResult<Listed> {
-        let query = name_query(params.0, params.1, params.2, params.3.as_deref())?;
+    async fn list(&self, auth: BearerAuth, req: &Request, kind: GroupKind, params: ListParams) -> ApiResult<Listed> {
+        let query = name_query(params)?;
         let actor = actor(&self.app, &auth, req).await?;
         let limit = query.limit;
         let (page, total) = self.app.catalog.groups(&actor, kind, query).await?;
@@ -86,7 +80,8 @@ impl GroupsApi {
         self.create(auth, req, GroupKind::Brand, body.0).await
     }
 
-    /// Brands by name, keyset pages (every role).
+    /// Brands by name (or `sort=created`), keyset pages (every role).
+    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/brands", method = "get", operation_id = "list_brands")]
     async fn list_brands(
         &self,
@@ -94,10 +89,11 @@ impl GroupsApi {
         req: &Request,
         search: Query<Option<String>>,
         is_active: Query<Option<bool>>,
+        sort: Query<Option<String>>,
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<BrandPage>> {
-        let params = (search.0, is_active.0, limit.0, cursor.0);
+        let params = ListParams(search.0, is_active.0, sort.0, limit.0, cursor.0);
         let (page, total, limit) = self.list(auth, req, GroupKind::Brand, params).await?;
         let brands = page.items.iter().map(Into::into).collect();
         Ok(Json(BrandPage { brands, total, limit, next_cursor: next_cursor(page.next) }))
@@ -133,7 +129,8 @@ impl GroupsApi {
         self.create(auth, req, GroupKind::Category, body.0).await
     }
 
-    /// Categories by name, keyset pages (every role).
+    /// Categories by name (or `sort=created`), keyset pages (every role).
+    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/categories", method = "get", operation_id = "list_categories")]
     async fn list_categories(
         &self,
@@ -141,10 +138,11 @@ impl GroupsApi {
         req: &Request,
         search: Query<Option<String>>,
         is_active: Query<Option<bool>>,
+        sort: Query<Option<String>>,
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<CategoryPage>> {
-        let params = (search.0, is_active.0, limit.0, cursor.0);
+        let params = ListParams(search.0, is_active.0, sort.0, limit.0, cursor.0);
         let (page, total, limit) = self.list(auth, req, GroupKind::Category, params).await?;
         let categories = page.items.iter().map(Into::into).collect();
         Ok(Json(CategoryPage { categories, total, limit, next_cursor: next_cursor(page.next) }))

@@ -3,8 +3,8 @@
 use super::catalog_dto::*;
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
-use crate::problem::ApiResult;
-use ally360::catalog::repo::NameQuery;
+use crate::problem::{ApiError, ApiResult};
+use ally360::catalog::repo::{ListSort, NameQuery};
 use ally360::kernel::{decode_key, encode_key, PageRequest};
 use ally360::App;
 use poem::Request;
@@ -31,15 +31,28 @@ enum Deleted {
     Done,
 }
 
-/// A name-sorted list query from the common parameters.
-pub fn name_query(
-    search: Option<String>,
-    is_active: Option<bool>,
-    limit: Option<i64>,
-    cursor: Option<&str>,
-) -> Result<NameQuery, crate::problem::ApiError> {
-    let page = PageRequest::new(limit, None)?;
-    Ok(NameQuery { search, is_active, after: cursor.map(|c| decode_key("cursor", c)).transpose()?, limit: page.limit })
+/// The order of a list: `name` (default) or `created`.
+pub fn list_sort(raw: Option<&str>) -> Result<ListSort, ApiError> {
+    match raw.map(str::trim) {
+        None | Some("") | Some("name") => Ok(ListSort::Name),
+        Some("created") | Some("created_at") => Ok(ListSort::Created),
+        Some(_) => Err(ApiError::invalid("sort", "invalid_sort", "name or created")),
+    }
+}
+
+/// The common list parameters: search, active flag, sort, limit and cursor.
+pub struct ListParams(pub Option<String>, pub Option<bool>, pub Option<String>, pub Option<i64>, pub Option<String>);
+
+/// A list query from the common parameters.
+pub fn name_query(p: ListParams) -> Result<NameQuery, ApiError> {
+    let page = PageRequest::new(p.3, None)?;
+    Ok(NameQuery {
+        search: p.0,
+        is_active: p.1,
+        sort: list_sort(p.2.as_deref())?,
+        after: p.4.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
+        limit: page.limit,
+    })
 }
 
 /// The wire cursor of a keyset position.
@@ -56,7 +69,8 @@ impl PdvsApi {
         Ok(Created::Pdv(Json((&self.app.catalog.create_pdv(&actor, body.0.into()).await?).into())))
     }
 
-    /// Points of sale by name, keyset pages (every role).
+    /// Points of sale by name (or `sort=created`), keyset pages (every role).
+    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/pdvs", method = "get", operation_id = "list_pdvs")]
     async fn list(
         &self,
@@ -64,10 +78,11 @@ impl PdvsApi {
         req: &Request,
         search: Query<Option<String>>,
         is_active: Query<Option<bool>>,
+        sort: Query<Option<String>>,
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<PdvPage>> {
-        let query = name_query(search.0, is_active.0, limit.0, cursor.0.as_deref())?;
+        let query = name_query(ListParams(search.0, is_active.0, sort.0, limit.0, cursor.0))?;
         let actor = actor(&self.app, &auth, req).await?;
         let limit = query.limit;
         let (page, total) = self.app.catalog.pdvs(&actor, query).await?;

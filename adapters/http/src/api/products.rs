@@ -1,12 +1,12 @@
 //! Products (`/products/...`): create, list, read, change, delete, low-stock alerts.
 
-use super::pdvs::next_cursor;
+use super::pdvs::{list_sort, next_cursor};
 use super::product_dto::*;
 use super::product_out::*;
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
 use crate::problem::{ApiError, ApiResult};
-use ally360::catalog::repo::{ProductQuery, ProductSort};
+use ally360::catalog::repo::ProductQuery;
 use ally360::kernel::{decode_key, PageRequest, StockId};
 use ally360::App;
 use poem::Request;
@@ -31,14 +31,6 @@ enum Deleted {
     /// Deleted (or archived, when the product has inventory history).
     #[oai(status = 204)]
     Done,
-}
-
-fn sort(raw: Option<&str>) -> Result<ProductSort, ApiError> {
-    match raw.map(str::trim) {
-        None | Some("") | Some("name") => Ok(ProductSort::Name),
-        Some("created") | Some("created_at") => Ok(ProductSort::Created),
-        Some(_) => Err(ApiError::invalid("sort", "invalid_sort", "name or created")),
-    }
 }
 
 #[OpenApi(tag = "ApiTags::Products")]
@@ -88,7 +80,7 @@ impl ProductsApi {
             brand: brand_id.0.map(Into::into),
             is_active: is_active.0,
             with_stock_at: pdv_id.0.map(Into::into),
-            sort: self::sort(sort.0.as_deref())?,
+            sort: list_sort(sort.0.as_deref())?,
             after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
             limit: page.limit,
         };

@@ -1,7 +1,7 @@
 //! Taxes (`/taxes/...`) and the tax calculator.
 
 use super::catalog_dto::*;
-use super::pdvs::{name_query, next_cursor};
+use super::pdvs::{name_query, next_cursor, ListParams};
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
 use crate::problem::ApiResult;
@@ -41,17 +41,19 @@ impl TaxesApi {
         Ok(Created::Tax(Json((&self.app.catalog.create_tax(&actor, body.0.into()).await?).into())))
     }
 
-    /// The system taxes and the company's own, by name (every role).
+    /// The system taxes and the company's own, by name (or `sort=created`) (every role).
+    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/taxes", method = "get", operation_id = "list_taxes")]
     async fn list(
         &self,
         auth: BearerAuth,
         req: &Request,
         search: Query<Option<String>>,
+        sort: Query<Option<String>>,
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<TaxPage>> {
-        let query = name_query(search.0, None, limit.0, cursor.0.as_deref())?;
+        let query = name_query(ListParams(search.0, None, sort.0, limit.0, cursor.0))?;
         let actor = actor(&self.app, &auth, req).await?;
         let limit = query.limit;
         let (page, total) = self.app.catalog.taxes(&actor, query).await?;

@@ -2,22 +2,35 @@
 
 use super::{seed, MemTx};
 use ally360::catalog::model::{City, Department, Group, GroupKind, Pdv};
-use ally360::catalog::repo::{GroupRepo, LocationRepo, NameQuery, PdvRepo, TaxRepo};
+use ally360::catalog::repo::{GroupRepo, ListSort, LocationRepo, NameQuery, PdvRepo, TaxRepo};
 use ally360::catalog::tax::Tax;
 use ally360::kernel::*;
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
-/// Whether `name` passes the query's search and position.
-fn named(name: &str, id: uuid::Uuid, q: &NameQuery) -> bool {
+/// Whether a row with this name, creation time and id passes the query's search and position.
+fn named(name: &str, created: DateTime<Utc>, id: uuid::Uuid, q: &NameQuery) -> bool {
     let lower = name.to_lowercase();
     q.search.as_ref().is_none_or(|s| lower.contains(&s.to_lowercase()))
-        && q.after.as_ref().is_none_or(|(k, after)| (lower.as_str(), id) > (k.as_str(), *after))
+        && q.after.as_ref().is_none_or(|(k, after)| match q.sort {
+            ListSort::Name => (lower.as_str(), id) > (k.as_str(), *after),
+            ListSort::Created => (created.timestamp_micros(), id) > (k.parse().unwrap_or(i64::MAX), *after),
+        })
 }
 
-/// Sorts by (lower-case name, id) and keeps `limit` rows.
-fn by_name<T>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> (String, uuid::Uuid)) -> Vec<T> {
-    rows.sort_by_key(|r| key(r));
-    rows.truncate(limit as usize);
+/// Sorts in the query's order and keeps its `limit` rows.
+fn in_order<T>(mut rows: Vec<T>, q: &NameQuery, key: impl Fn(&T) -> (&str, DateTime<Utc>, uuid::Uuid)) -> Vec<T> {
+    match q.sort {
+        ListSort::Name => rows.sort_by_key(|r| {
+            let (name, _, id) = key(r);
+            (name.to_lowercase(), id)
+        }),
+        ListSort::Created => rows.sort_by_key(|r| {
+            let (_, created, id) = key(r);
+            (created, id)
+        }),
+    }
+    rows.truncate(q.limit as usize);
     rows
 }
 
@@ -59,7 +72,7 @@ impl PdvRepo for MemTx {
     }
     async fn page(&mut self, q: &NameQuery) -> CoreResult<Vec<Pdv>> {
         let rows = self.tenant_data()?.pdvs.values().filter(|p| pdv_matches(p, q)).cloned().collect();
-        Ok(by_name(rows, q.limit, |p: &Pdv| (p.name.to_lowercase(), p.id.as_uuid())))
+        Ok(in_order(rows, q, |p: &Pdv| (p.name.as_str(), p.created_at, p.id.as_uuid())))
     }
     async fn count(&mut self, q: &NameQuery) -> CoreResult<u64> {
         let q = unpositioned(q);
@@ -80,7 +93,7 @@ impl PdvRepo for MemTx {
 }
 
 fn pdv_matches(p: &Pdv, q: &NameQuery) -> bool {
-    q.is_active.is_none_or(|a| p.is_active == a) && named(&p.name, p.id.as_uuid(), q)
+    q.is_active.is_none_or(|a| p.is_active == a) && named(&p.name, p.created_at, p.id.as_uuid(), q)
 }
 
 #[async_trait]
@@ -94,7 +107,7 @@ impl LocationRepo for MemTx {
 }
 
 fn group_matches(g: &Group, q: &NameQuery) -> bool {
-    q.is_active.is_none_or(|a| g.is_active == a) && named(&g.name, g.id.as_uuid(), q)
+    q.is_active.is_none_or(|a| g.is_active == a) && named(&g.name, g.created_at, g.id.as_uuid(), q)
 }
 
 #[async_trait]
@@ -117,7 +130,7 @@ impl GroupRepo for MemTx {
     }
     async fn page(&mut self, kind: GroupKind, q: &NameQuery) -> CoreResult<Vec<Group>> {
         let rows = self.tenant_data()?.groups_mut(kind).values().filter(|g| group_matches(g, q)).cloned().collect();
-        Ok(by_name(rows, q.limit, |g: &Group| (g.name.to_lowercase(), g.id.as_uuid())))
+        Ok(in_order(rows, q, |g: &Group| (g.name.as_str(), g.created_at, g.id.as_uuid())))
     }
     async fn count(&mut self, kind: GroupKind, q: &NameQuery) -> CoreResult<u64> {
         let q = unpositioned(q);
@@ -145,7 +158,7 @@ impl MemTx {
 }
 
 fn tax_matches(t: &Tax, q: &NameQuery) -> bool {
-    named(&t.name, t.id.as_uuid(), q)
+    named(&t.name, t.created_at, t.id.as_uuid(), q)
 }
 
 #[async_trait]
@@ -173,7 +186,7 @@ impl TaxRepo for MemTx {
     }
     async fn page(&mut self, q: &NameQuery) -> CoreResult<Vec<Tax>> {
         let rows = self.visible_taxes()?.into_iter().filter(|t| tax_matches(t, q)).collect();
-        Ok(by_name(rows, q.limit, |t: &Tax| (t.name.to_lowercase(), t.id.as_uuid())))
+        Ok(in_order(rows, q, |t: &Tax| (t.name.as_str(), t.created_at, t.id.as_uuid())))
     }
     async fn count(&mut self, q: &NameQuery) -> CoreResult<u64> {
         let q = unpositioned(q);

@@ -2,7 +2,7 @@
 
 use super::{seed, MemTx, TenantData};
 use ally360::catalog::model::{GroupKind, Product, ProductImage, Variant};
-use ally360::catalog::repo::{ProductQuery, ProductRecord, ProductRepo, ProductSort};
+use ally360::catalog::repo::{ListSort, ProductQuery, ProductRecord, ProductRepo};
 use ally360::kernel::*;
 use async_trait::async_trait;
 
@@ -44,12 +44,12 @@ fn matches(data: &TenantData, p: &Product, q: &ProductQuery) -> bool {
     let exact = |b: &Option<String>| q.search.is_some() && b.as_ref() == q.search.as_ref();
     let variant_hit = || data.variants.values().any(|v| v.product_id == p.id && (hit(&v.sku) || exact(&v.barcode)));
     let key = match q.sort {
-        ProductSort::Name => p.name.to_lowercase(),
-        ProductSort::Created => p.created_at.timestamp_micros().to_string(),
+        ListSort::Name => p.name.to_lowercase(),
+        ListSort::Created => p.created_at.timestamp_micros().to_string(),
     };
     let after_ok = q.after.as_ref().is_none_or(|(k, id)| match q.sort {
-        ProductSort::Name => (key.as_str(), p.id.as_uuid()) > (k.as_str(), *id),
-        ProductSort::Created => {
+        ListSort::Name => (key.as_str(), p.id.as_uuid()) > (k.as_str(), *id),
+        ListSort::Created => {
             let k: i64 = k.parse().unwrap_or(i64::MAX);
             (p.created_at.timestamp_micros(), p.id.as_uuid()) > (k, *id)
         }
@@ -96,8 +96,8 @@ impl ProductRepo for MemTx {
         let data = self.tenant_data()?;
         let mut rows: Vec<&Product> = data.products.values().filter(|p| matches(data, p, q)).collect();
         match q.sort {
-            ProductSort::Name => rows.sort_by_key(|p| (p.name.to_lowercase(), p.id)),
-            ProductSort::Created => rows.sort_by_key(|p| (p.created_at, p.id)),
+            ListSort::Name => rows.sort_by_key(|p| (p.name.to_lowercase(), p.id)),
+            ListSort::Created => rows.sort_by_key(|p| (p.created_at, p.id)),
         }
         Ok(rows.into_iter().take(q.limit as usize).map(|p| record(data, p)).collect())
     }
