@@ -42,7 +42,6 @@ impl TaxesApi {
     }
 
     /// The system taxes and the company's own, by name (or `sort=created`) (every role).
-    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/taxes", method = "get", operation_id = "list_taxes")]
     async fn list(
         &self,
