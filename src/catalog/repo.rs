@@ -117,6 +117,9 @@ pub struct ProductQuery {
     pub is_active: Option<bool>,
     /// Only products with stock (> 0) at this PDV.
     pub with_stock_at: Option<PdvId>,
+    /// Only products below their minimum somewhere (or at `low_stock_pdv` when given).
+    pub low_stock_only: bool,
+    pub low_stock_pdv: Option<PdvId>,
     pub sort: ListSort,
     pub after: After,
     pub limit: u32,

@@ -259,6 +259,20 @@ async fn minimum_quantity_and_low_stock_alerts(t: TestApp) {
     t.patch(&unknown_pdv, Some(&o.context), json!({"min_quantity": "1"})).await.problem(404, "not_found");
     let view = t.get(&format!("/products/{}", id(&p)), Some(&o.context)).await.expect(200);
     assert_eq!(view["productPdv"][0]["min_quantity"], "3.5");
+    // The per-PDV view: every product with its stock at one PDV, or only the low ones.
+    let by_pdv = t.get(&format!("/products/pdv?pdv_id={main}"), Some(&o.context)).await.expect(200);
+    let rows = by_pdv["data"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((rows[1]["name"].as_str(), rows[1]["totalStock"].as_str()), (Some("Leche"), Some("3")));
+    let low = t.get(&format!("/products/pdv?pdv_id={main}&low_stock_only=true&search=hue"), Some(&o.context)).await;
+    let low = low.expect(200);
+    assert_eq!(low["data"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (low["data"][0]["name"].as_str(), low["data"][0]["lowStockAlert"].as_bool()),
+        (Some("Huevos"), Some(true))
+    );
+    let elsewhere = t.get(&format!("/products/pdv?pdv_id={norte}&low_stock_only=true"), Some(&o.context)).await;
+    assert_eq!(elsewhere.expect(200)["data"], json!([]));
 }
 
 async fn lists_search_filter_and_walk_by_cursor(t: TestApp) {

@@ -168,6 +168,14 @@ impl ProductRepo for PgTx {
         if let Some(active) = q.is_active {
             b.push(" AND p.is_active = ").push_bind(active);
         }
+        if q.low_stock_only {
+            b.push(" AND EXISTS (SELECT 1 FROM stocks s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id");
+            b.push(" AND s.min_quantity > 0 AND s.quantity < s.min_quantity");
+            if let Some(pdv) = q.low_stock_pdv {
+                b.push(" AND s.pdv_id = ").push_bind(pdv.as_uuid());
+            }
+            b.push(")");
+        }
         if let Some(pdv) = q.with_stock_at {
             b.push(" AND EXISTS (SELECT 1 FROM stocks s WHERE s.tenant_id = p.tenant_id AND s.product_id = p.id");
             b.push(" AND s.pdv_id = ").push_bind(pdv.as_uuid()).push(" AND s.quantity > 0)");

@@ -293,6 +293,15 @@ impl From<&LowStock> for LowStockOut {
     }
 }
 
+/// A page of products with their stock per point of sale.
+#[derive(Object)]
+pub struct ProductStockPage {
+    pub data: Vec<ProductStockOut>,
+    pub limit: u32,
+    pub has_next: bool,
+    pub next_cursor: Option<String>,
+}
+
 /// A page of low-stock alerts.
 #[derive(Object)]
 pub struct LowStockPage {
@@ -316,8 +325,16 @@ pub struct ProductStockOut {
 
 impl From<&ProductView> for ProductStockOut {
     fn from(view: &ProductView) -> Self {
+        Self::at(view, None)
+    }
+}
+
+impl ProductStockOut {
+    /// The product's stock at one point of sale (or at all of them).
+    pub fn at(view: &ProductView, pdv: Option<Uuid>) -> Self {
         let p = &view.record.product;
-        let stocks_pdv = pdv_stock(view);
+        let mut stocks_pdv = pdv_stock(view);
+        stocks_pdv.retain(|s| pdv.is_none_or(|id| s.pdv_id == id));
         Self {
             product_id: p.id.as_uuid(),
             name: p.name.clone(),

@@ -83,11 +83,53 @@ impl ProductsApi {
             sort: list_sort(sort.0.as_deref())?,
             after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
             limit: page.limit,
+            ..Default::default()
         };
         let actor = actor(&self.app, &auth, req).await?;
         let page_of = self.app.catalog.products(&actor, query).await?;
         Ok(Json(ProductPage {
             data: page_of.items.iter().map(Into::into).collect(),
+            limit: page.limit,
+            has_next: page_of.next.is_some(),
+            next_cursor: next_cursor(page_of.next),
+        }))
+    }
+
+    /// Products with their stock per point of sale (only `pdv_id`'s when given), with the list's search,
+    /// filters and order; `low_stock_only` keeps products below their minimum (there) (every role).
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/products/pdv", method = "get", operation_id = "list_products_stock_by_pdv")]
+    async fn list_by_pdv(
+        &self,
+        auth: BearerAuth,
+        req: &Request,
+        search: Query<Option<String>>,
+        category_id: Query<Option<Uuid>>,
+        brand_id: Query<Option<Uuid>>,
+        is_active: Query<Option<bool>>,
+        pdv_id: Query<Option<Uuid>>,
+        low_stock_only: Query<Option<bool>>,
+        sort: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<ProductStockPage>> {
+        let page = PageRequest::new(limit.0, None)?;
+        let query = ProductQuery {
+            search: search.0,
+            category: category_id.0.map(Into::into),
+            brand: brand_id.0.map(Into::into),
+            is_active: is_active.0,
+            low_stock_only: low_stock_only.0.unwrap_or(false),
+            low_stock_pdv: pdv_id.0.map(Into::into),
+            sort: list_sort(sort.0.as_deref())?,
+            after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
+            limit: page.limit,
+            ..Default::default()
+        };
+        let actor = actor(&self.app, &auth, req).await?;
+        let page_of = self.app.catalog.products(&actor, query).await?;
+        Ok(Json(ProductStockPage {
+            data: page_of.items.iter().map(|v| ProductStockOut::at(v, pdv_id.0)).collect(),
             limit: page.limit,
             has_next: page_of.next.is_some(),
             next_cursor: next_cursor(page_of.next),

@@ -58,6 +58,11 @@ fn matches(data: &TenantData, p: &Product, q: &ProductQuery) -> bool {
         && q.category.is_none_or(|c| p.category_id == Some(c))
         && q.brand.is_none_or(|b| p.brand_id == Some(b))
         && q.is_active.is_none_or(|a| p.is_active == a)
+        && (!q.low_stock_only
+            || data
+                .stocks
+                .values()
+                .any(|s| s.item.product_id == p.id && s.is_low() && q.low_stock_pdv.is_none_or(|pdv| s.pdv_id == pdv)))
         && q.with_stock_at.is_none_or(|pdv| {
             data.stocks.values().any(|s| s.item.product_id == p.id && s.pdv_id == pdv && s.quantity > Quantity::ZERO)
         })
