@@ -97,8 +97,14 @@ async fn catalogs_never_see_each_other(t: TestApp) {
     t.post("/products", ac, json!({"name": "X", "sku": "X-9", "tax_ids": [tax]})).await.problem(404, "not_found");
 
     // A's lists hold only A's rows; the same sku and barcode are free in A.
-    for (path, key) in [("/pdvs", "pdvs"), ("/brands", "brands"), ("/categories", "categories"), ("/products", "data")]
-    {
+    let lists = [
+        ("/pdvs", "pdvs"),
+        ("/brands", "brands"),
+        ("/categories", "categories"),
+        ("/products", "data"),
+        ("/products/pdv?low_stock_only=true", "data"),
+    ];
+    for (path, key) in lists {
         let list = t.get(path, ac).await.expect(200);
         let text = list[key].to_string();
         assert!(!text.contains(" B") && !text.contains(prod), "{path} leaks: {text}");
