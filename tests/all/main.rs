@@ -20,6 +20,7 @@ mod isolation_catalog;
 mod join;
 mod openapi;
 mod ports_contract;
+mod query_count;
 mod redis;
 mod rls;
 mod s3;
