@@ -3,6 +3,7 @@
 use crate::catalog::CatalogService;
 use crate::contacts::ContactsService;
 use crate::identity::IdentityService;
+use crate::inventory::InventoryService;
 use crate::jobs::JobRunner;
 use crate::kernel::{CoreError, CoreResult};
 use crate::metrics::Metrics;
@@ -125,6 +126,7 @@ pub struct App {
     pub tenancy: TenancyService,
     pub contacts: ContactsService,
     pub catalog: CatalogService,
+    pub inventory: InventoryService,
     pub jobs: JobRunner,
     pub ports: AppPorts,
     pub settings: Settings,
@@ -141,6 +143,7 @@ impl App {
             tenancy: TenancyService::new(ctx.clone()),
             contacts: ContactsService::new(ctx.clone()),
             catalog: CatalogService::new(ctx.clone()),
+            inventory: InventoryService::new(ctx.clone()),
             jobs: JobRunner::new(ctx),
             ports,
             settings,

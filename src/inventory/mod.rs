@@ -1,4 +1,11 @@
 //! Inventory: stock per (product or variant, PDV) and the movements that change it (the kardex).
 
+mod kardex;
 pub mod model;
 pub mod repo;
+mod service;
+mod transfers;
+
+pub use kardex::{Kardex, KardexLine};
+pub use service::{movement_position, InventoryService, MovementInput, TransferInput, TransferLine};
+pub use transfers::{ProductStock, Transfer};

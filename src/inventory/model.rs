@@ -105,3 +105,40 @@ pub struct Movement {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
 }
+
+impl MovementType {
+    /// Whether a client may post this type directly (the others come from their documents).
+    pub fn is_manual(&self) -> bool {
+        matches!(self, MovementType::In | MovementType::Out | MovementType::Adjustment)
+    }
+}
+
+/// The company's inventory settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InventorySettings {
+    /// Whether stock may go below zero for every product (a product's own flag allows it for that product).
+    pub sell_in_negative: bool,
+}
+
+/// The one negative-stock rule, for every caller (movements, transfers, invoices, POS, bills).
+pub fn allows_negative(settings: InventorySettings, product_sell_in_negative: bool) -> bool {
+    settings.sell_in_negative || product_sell_in_negative
+}
+
+/// What a movements list or a kardex asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MovementQuery {
+    pub product: Option<ProductId>,
+    /// `Some(None)`: the product's own rows only (no variant); `Some(Some(v))`: that variant.
+    pub variant: Option<Option<VariantId>>,
+    pub pdv: Option<PdvId>,
+    pub kind: Option<MovementType>,
+    pub document_id: Option<uuid::Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Keyset position: rows after this (time, id) in the list's direction.
+    pub after: Option<(DateTime<Utc>, MovementId)>,
+    /// Oldest first (kardex) or newest first (lists).
+    pub ascending: bool,
+    pub limit: u32,
+}

@@ -77,6 +77,10 @@ pub enum Permission {
     CatalogRead,
     /// Create, change and delete catalog entries, their images, taxes and minimum stock.
     CatalogWrite,
+    /// Post stock movements (IN, OUT, ADJUSTMENT) and transfers between points of sale.
+    InventoryWrite,
+    /// Change the company's inventory settings (negative stock).
+    InventorySettings,
 }
 
 /// The permission table: the only place that knows which role may do what.
@@ -88,7 +92,10 @@ pub fn role_allows(role: Role, permission: Permission) -> bool {
         ContactsWrite => matches!(role, Owner | Admin | Seller),
         ContactsManage => matches!(role, Owner | Admin),
         ContactsStats => matches!(role, Owner | Admin | Accountant | Viewer),
-        CompanyWrite | MembersRead | MembersManage | PdvWrite | CatalogWrite => matches!(role, Owner | Admin),
+        CompanyWrite | MembersRead | MembersManage | PdvWrite | CatalogWrite | InventorySettings => {
+            matches!(role, Owner | Admin)
+        }
+        InventoryWrite => matches!(role, Owner | Admin | Seller),
         OwnersManage => role == Owner,
     }
 }

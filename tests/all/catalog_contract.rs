@@ -124,8 +124,10 @@ async fn catalog_suite(store: Arc<dyn Store>, t: &TestApp) {
             tx.products().insert_variant(&v).await?;
             tx.products().insert_image(&im).await?;
             tx.products().set_taxes(pr.id, &[iva]).await?;
-            let first = tx.stock().apply(&movement(item, pdv, "10", Some("100")), false).await?;
-            let second = tx.stock().apply(&movement(item, pdv, "10", Some("200")), false).await?;
+            let first =
+                tx.stock().apply(&movement(item, pdv, "10", Some("100")), false).await?.map(|m| m.balance_after);
+            let second =
+                tx.stock().apply(&movement(item, pdv, "10", Some("200")), false).await?.map(|m| m.balance_after);
             assert_eq!((first, second), (Some(Quantity::new(d("10"))), Some(Quantity::new(d("20")))));
             tx.stock().set_min(item, pdv, Quantity::new(d("25")), at).await?;
             Ok(tx.products().records(&[pr.id]).await?.remove(0))
@@ -151,13 +153,15 @@ async fn catalog_suite(store: Arc<dyn Store>, t: &TestApp) {
     })
     .await
     .unwrap();
-    assert_eq!(refused, None);
+    assert!(refused.is_none());
     let allowed = within(&store, a, move |tx| {
         Box::pin(async move { tx.stock().apply(&movement(item, pdv, "-21", None), true).await })
     })
     .await
-    .unwrap();
-    assert_eq!(allowed, Some(Quantity::new(d("-1"))));
+    .unwrap()
+    .expect("allowed");
+    assert_eq!(allowed.balance_after, Quantity::new(d("-1")));
+    assert_eq!(allowed.unit_cost, Some(Money::new(d("150"))), "a removal is recorded at the average cost");
 
     // Concurrent decrements of the last units: exactly as many succeed as there are units.
     let simple = product("Arepa", "ARE-1", false);

@@ -6,6 +6,7 @@ mod api_auth;
 mod api_catalog;
 mod api_company;
 mod api_contacts;
+mod api_inventory;
 mod api_invitations;
 mod api_members;
 mod api_product_images;

@@ -25,9 +25,9 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
-    /// Starts at the current real time.
+    /// Starts at the current real time (to the microsecond, as the database keeps it).
     pub fn new() -> Self {
-        Self { now: Mutex::new(Utc::now()) }
+        Self { now: Mutex::new(micros(Utc::now())) }
     }
     /// Moves the clock forward.
     pub fn advance(&self, by: chrono::Duration) {

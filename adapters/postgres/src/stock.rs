@@ -4,13 +4,14 @@
 use crate::errors::db_err;
 use crate::product_rows::stock;
 use crate::tx::PgTx;
-use ally360::inventory::model::{Item, Movement, StockLevel};
+use ally360::inventory::model::{InventorySettings, Item, Movement, MovementQuery, MovementType, StockLevel};
 use ally360::inventory::repo::{LowStock, StockRepo};
 use ally360::kernel::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 /// $1 tenant, $2 id of a new stock row, $3 product, $4 variant, $5 PDV, $6 quantity (signed),
@@ -35,11 +36,12 @@ const APPLY: &str = "WITH level AS ( \
             ELSE s.avg_cost END, \
         updated_at = EXCLUDED.updated_at \
     WHERE $7 OR s.quantity + EXCLUDED.quantity >= 0 \
-    RETURNING s.quantity) \
+    RETURNING s.quantity, s.avg_cost) \
   INSERT INTO inventory_movements (tenant_id, id, product_id, variant_id, pdv_id, movement_type, quantity, unit_cost, \
     balance_after, document_type, document_id, document_number, notes, created_by, created_at) \
-  SELECT $1, $10, $3, $4, $5, $11, $6, $8, level.quantity, $12, $13, $14, $15, $16, $9 FROM level \
-  RETURNING balance_after";
+  SELECT $1, $10, $3, $4, $5, $11, $6, CASE WHEN $6 < 0 THEN coalesce($8, level.avg_cost) ELSE $8 END, \
+         level.quantity, $12, $13, $14, $15, $16, $9 FROM level \
+  RETURNING balance_after, unit_cost";
 
 const SET_MIN: &str =
     "INSERT INTO stocks AS s (tenant_id, id, product_id, variant_id, pdv_id, min_quantity, updated_at) \
@@ -60,9 +62,9 @@ const LOW: &str = "SELECT s.*, p.name AS product_name, p.sku AS product_sku, v.s
 
 #[async_trait]
 impl StockRepo for PgTx {
-    async fn apply(&mut self, m: &Movement, allow_negative: bool) -> CoreResult<Option<Quantity>> {
+    async fn apply(&mut self, m: &Movement, allow_negative: bool) -> CoreResult<Option<Movement>> {
         let tenant = self.tenant_id()?;
-        let balance: Option<Decimal> = sqlx::query_scalar(APPLY)
+        let row = sqlx::query(APPLY)
             .bind(tenant)
             .bind(StockId::new().as_uuid())
             .bind(m.item.product_id.as_uuid())
@@ -82,7 +84,10 @@ impl StockRepo for PgTx {
             .fetch_optional(self.conn())
             .await
             .map_err(db_err)?;
-        Ok(balance.map(Quantity::new))
+        let Some(row) = row else { return Ok(None) };
+        let balance: Decimal = row.try_get("balance_after").map_err(db_err)?;
+        let cost: Option<Decimal> = row.try_get("unit_cost").map_err(db_err)?;
+        Ok(Some(Movement { balance_after: Quantity::new(balance), unit_cost: cost.map(Money::new), ..m.clone() }))
     }
 
     async fn set_min(&mut self, item: Item, pdv: PdvId, min: Quantity, at: DateTime<Utc>) -> CoreResult<StockLevel> {
@@ -164,4 +169,123 @@ impl StockRepo for PgTx {
             .await
             .map_err(db_err)
     }
+
+    async fn movements(&mut self, q: &MovementQuery) -> CoreResult<Vec<Movement>> {
+        let tenant = self.tenant_id()?;
+        let mut b = QueryBuilder::<Postgres>::new("SELECT * FROM inventory_movements WHERE tenant_id = ");
+        b.push_bind(tenant);
+        push_item_filters(&mut b, q);
+        if let Some(kind) = q.kind {
+            b.push(" AND movement_type = ").push_bind(kind.as_str());
+        }
+        if let Some(document) = q.document_id {
+            b.push(" AND document_id = ").push_bind(document);
+        }
+        if let Some(from) = q.from {
+            b.push(" AND created_at >= ").push_bind(from);
+        }
+        if let Some(to) = q.to {
+            b.push(" AND created_at <= ").push_bind(to);
+        }
+        let (cmp, dir) = if q.ascending { (">", "ASC") } else { ("<", "DESC") };
+        if let Some((at, id)) = q.after {
+            b.push(format!(" AND (created_at, id) {cmp} (")).push_bind(at).push(", ").push_bind(id.as_uuid()).push(")");
+        }
+        b.push(format!(" ORDER BY created_at {dir}, id {dir} LIMIT {}", q.limit));
+        let rows = b.build().fetch_all(self.conn()).await.map_err(db_err)?;
+        rows.iter().map(movement).collect::<Result<_, _>>().map_err(db_err)
+    }
+
+    async fn balance_before(
+        &mut self,
+        q: &MovementQuery,
+        before: (DateTime<Utc>, MovementId),
+        inclusive: bool,
+    ) -> CoreResult<(Quantity, Money)> {
+        let tenant = self.tenant_id()?;
+        let mut b = QueryBuilder::<Postgres>::new(
+            "SELECT coalesce(sum(quantity), 0) AS quantity, coalesce(sum(quantity * coalesce(unit_cost, 0)), 0) AS value \
+             FROM inventory_movements WHERE tenant_id = ",
+        );
+        b.push_bind(tenant);
+        push_item_filters(&mut b, q);
+        let cmp = if inclusive { "<=" } else { "<" };
+        b.push(format!(" AND (created_at, id) {cmp} ("))
+            .push_bind(before.0)
+            .push(", ")
+            .push_bind(before.1.as_uuid())
+            .push(")");
+        let row = b.build().fetch_one(self.conn()).await.map_err(db_err)?;
+        let quantity: Decimal = row.try_get("quantity").map_err(db_err)?;
+        let value: Decimal = row.try_get("value").map_err(db_err)?;
+        Ok((Quantity::new(quantity), Money::new(value)))
+    }
+
+    async fn settings(&mut self) -> CoreResult<InventorySettings> {
+        let tenant = self.tenant_id()?;
+        let negative: Option<bool> =
+            sqlx::query_scalar("SELECT sell_in_negative FROM inventory_settings WHERE tenant_id = $1")
+                .bind(tenant)
+                .fetch_optional(self.conn())
+                .await
+                .map_err(db_err)?;
+        Ok(InventorySettings { sell_in_negative: negative.unwrap_or(false) })
+    }
+
+    async fn save_settings(&mut self, settings: InventorySettings, at: DateTime<Utc>) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(
+            "INSERT INTO inventory_settings (tenant_id, sell_in_negative, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (tenant_id) DO UPDATE SET sell_in_negative = $2, updated_at = $3",
+        )
+        .bind(tenant)
+        .bind(settings.sell_in_negative)
+        .bind(at)
+        .execute(self.conn())
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+/// The product, variant and PDV filters of a movements query.
+fn push_item_filters(b: &mut QueryBuilder<Postgres>, q: &MovementQuery) {
+    if let Some(product) = q.product {
+        b.push(" AND product_id = ").push_bind(product.as_uuid());
+    }
+    match q.variant {
+        None => {}
+        Some(None) => {
+            b.push(" AND variant_id IS NULL");
+        }
+        Some(Some(v)) => {
+            b.push(" AND variant_id = ").push_bind(v.as_uuid());
+        }
+    }
+    if let Some(pdv) = q.pdv {
+        b.push(" AND pdv_id = ").push_bind(pdv.as_uuid());
+    }
+}
+
+fn movement(r: &PgRow) -> Result<Movement, sqlx::Error> {
+    let kind: String = r.try_get("movement_type")?;
+    Ok(Movement {
+        id: MovementId::from_uuid(r.try_get("id")?),
+        item: Item {
+            product_id: ProductId::from_uuid(r.try_get("product_id")?),
+            variant_id: r.try_get::<Option<Uuid>, _>("variant_id")?.map(VariantId::from_uuid),
+        },
+        pdv_id: PdvId::from_uuid(r.try_get("pdv_id")?),
+        movement_type: MovementType::parse(&kind)
+            .ok_or_else(|| sqlx::Error::Decode(format!("movement type {kind}").into()))?,
+        quantity: Quantity::new(r.try_get("quantity")?),
+        unit_cost: r.try_get::<Option<Decimal>, _>("unit_cost")?.map(Money::new),
+        balance_after: Quantity::new(r.try_get("balance_after")?),
+        document_type: r.try_get("document_type")?,
+        document_id: r.try_get("document_id")?,
+        document_number: r.try_get("document_number")?,
+        notes: r.try_get("notes")?,
+        created_by: UserId::from_uuid(r.try_get("created_by")?),
+        created_at: r.try_get("created_at")?,
+    })
 }

@@ -7,6 +7,8 @@ mod company;
 mod contacts;
 mod contacts_dto;
 mod groups;
+mod inventory;
+mod inventory_dto;
 mod members;
 mod pdvs;
 mod product_dto;
@@ -40,6 +42,8 @@ pub enum ApiTags {
     Taxes,
     /// Products and services with variants, taxes, images and stock.
     Products,
+    /// Stock per point of sale, movements, transfers and the kardex.
+    Inventory,
 }
 
 /// Every API of the service.
@@ -55,6 +59,7 @@ pub type Apis = (
     taxes::TaxesApi,
     products::ProductsApi,
     product_parts::ProductPartsApi,
+    inventory::InventoryApi,
 );
 
 /// The OpenAPI service over `app`.
@@ -71,6 +76,7 @@ pub fn service(app: &App) -> OpenApiService<Apis, ()> {
         taxes::TaxesApi { app: app.clone() },
         products::ProductsApi { app: app.clone() },
         product_parts::ProductPartsApi { app: app.clone() },
+        inventory::InventoryApi { app: app.clone() },
     );
     OpenApiService::new(apis, "Ally360 API", "1.0.0")
         .description("Multi-tenant ERP for small businesses. Errors are RFC 9457 problem+json with a stable `code`.")

@@ -15,7 +15,7 @@ use ally360::catalog::model::{Group, GroupKind, Pdv, Product, ProductImage, Vari
 use ally360::catalog::tax::Tax;
 use ally360::contacts::model::{Attachment, Contact};
 use ally360::identity::model::{AuditEvent, OneTimeToken, RefreshToken, Session, User};
-use ally360::inventory::model::{Movement, StockLevel};
+use ally360::inventory::model::{InventorySettings, Movement, StockLevel};
 use ally360::kernel::*;
 use ally360::ports::store::{Erased, GlobalWork, TenantWork};
 use ally360::ports::{GlobalTx, Job, Store, TenantTx};
@@ -59,6 +59,7 @@ pub(crate) struct TenantData {
     pub product_taxes: HashMap<ProductId, Vec<TaxId>>,
     pub stocks: HashMap<StockId, StockLevel>,
     pub movements: Vector<Movement>,
+    pub inventory_settings: InventorySettings,
 }
 
 impl TenantData {
