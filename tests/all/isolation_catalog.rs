@@ -79,6 +79,30 @@ async fn catalogs_never_see_each_other(t: TestApp) {
     t.delete(&format!("/products/{prod}/images/{img}"), ac).await.problem(404, "not_found");
     t.post(&format!("/taxes/calculate?base_amount=1&tax_ids={tax}"), ac, json!({})).await.problem(404, "not_found");
 
+    // B's stock, movements and kardex through A: 404, and A's lists hold none of them.
+    for path in [
+        format!("/stock/product/{prod}"),
+        format!("/stock/product/{prod}/summary"),
+        format!("/stock/product/{prod}/pdv/{b_main}?variant_id={variant}"),
+        format!("/stock/kardex?product_id={prod}"),
+    ] {
+        t.get(&path, ac).await.problem(404, "not_found");
+    }
+    t.patch(&format!("/stock/product/{prod}/pdv/{b_main}"), ac, json!({"min_quantity": "1", "variant_id": variant}))
+        .await
+        .problem(404, "not_found");
+    let steal =
+        json!({"product_id": prod, "variant_id": variant, "pdv_id": b_main, "movement_type": "OUT", "quantity": "1"});
+    t.post("/movements", ac, steal).await.problem(404, "not_found");
+    let a_pdv = main_pdv(&t, &a).await;
+    let transfer = json!({"from_pdv_id": b_main, "to_pdv_id": a_pdv, "lines": [{"product_id": prod, "variant_id": variant, "quantity": "1"}]});
+    let p = t.post("/movements/transfer", ac, transfer).await.problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["code"], "unknown_pdv");
+    assert_eq!(t.get(&format!("/movements?product_id={prod}"), ac).await.expect(200)["items"], json!([]));
+    assert_eq!(t.get("/movements", ac).await.expect(200)["items"], json!([]));
+    t.patch("/stock/settings", ac, json!({"sell_in_negative": true})).await.expect(200);
+    assert_eq!(t.get("/stock/settings", bc).await.expect(200)["sell_in_negative"], false, "settings are per company");
+
     // B's ids inside A's bodies do not resolve.
     let a_main = main_pdv(&t, &a).await;
     let p = t
@@ -121,6 +145,10 @@ async fn catalogs_never_see_each_other(t: TestApp) {
     // B is untouched.
     let after = t.get(&format!("/products/{prod}"), bc).await.expect(200);
     assert_eq!((after["name"].as_str(), after["quantityStock"].as_str()), (Some("Secreto B"), Some("5")));
+    assert_eq!(
+        t.get(&format!("/movements?product_id={prod}"), bc).await.expect(200)["items"].as_array().unwrap().len(),
+        1
+    );
     assert_eq!(t.get(&format!("/products/{prod}/images"), bc).await.expect(200).as_array().unwrap().len(), 1);
     assert_eq!(t.get("/products/alerts/low-stock", bc).await.expect(200)["items"].as_array().unwrap().len(), 1);
 }

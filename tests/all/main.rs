@@ -16,6 +16,7 @@ mod api_uploads;
 mod catalog_contract;
 mod degrade;
 mod harness;
+mod inventory_concurrency;
 mod isolation;
 mod isolation_catalog;
 mod join;
