@@ -4,6 +4,8 @@ mod kardex;
 pub mod model;
 pub mod repo;
 mod service;
+#[cfg(test)]
+mod tests;
 mod transfers;
 
 pub use kardex::{Kardex, KardexLine};
