@@ -153,12 +153,7 @@ impl CatalogService {
                 if let Some(to) = position {
                     let moved = images.remove(at);
                     images.insert(to.min(images.len()), moved);
-                    // Renumber after the current maximum first, so no two rows share an order mid-way.
-                    let base = images.iter().map(|i| i.sort_order).max().unwrap_or(0) + 1;
-                    for (n, image) in images.iter_mut().enumerate() {
-                        image.sort_order = base + n as i32;
-                        tx.products().update_image(image).await?;
-                    }
+                    // The (product, order) uniqueness is checked at commit, so rows may share an order mid-way.
                     for (n, image) in images.iter_mut().enumerate() {
                         image.sort_order = n as i32;
                         tx.products().update_image(image).await?;

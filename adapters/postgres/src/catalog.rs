@@ -192,50 +192,46 @@ impl GroupRepo for PgTx {
     }
 }
 
+impl PgTx {
+    /// Runs an insert or update of a company tax: `$1` tenant, then every column in table order.
+    async fn write_tax(&mut self, sql: &'static str, t: &Tax) -> CoreResult<()> {
+        let tenant = self.tenant_id()?;
+        sqlx::query(sql)
+            .bind(tenant)
+            .bind(t.id.as_uuid())
+            .bind(&t.name)
+            .bind(t.name.to_lowercase())
+            .bind(&t.code)
+            .bind(t.rate)
+            .bind(t.kind.as_str())
+            .bind(t.is_editable)
+            .bind(t.created_at)
+            .bind(t.updated_at)
+            .execute(self.conn())
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl TaxRepo for PgTx {
     async fn insert(&mut self, t: &Tax) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
+        self.write_tax(
             "INSERT INTO taxes (id, tenant_id, name, sort_name, code, rate, kind, is_editable, created_at, updated_at) \
              VALUES ($2,$1,$3,$4,$5,$6,$7,$8,$9,$10)",
+            t,
         )
-        .bind(tenant)
-        .bind(t.id.as_uuid())
-        .bind(&t.name)
-        .bind(t.name.to_lowercase())
-        .bind(&t.code)
-        .bind(t.rate)
-        .bind(t.kind.as_str())
-        .bind(t.is_editable)
-        .bind(t.created_at)
-        .bind(t.updated_at)
-        .execute(self.conn())
         .await
-        .map_err(db_err)?;
-        Ok(())
     }
 
     async fn update(&mut self, t: &Tax) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
+        self.write_tax(
             "UPDATE taxes SET name = $3, sort_name = $4, code = $5, rate = $6, kind = $7, is_editable = $8, \
              created_at = $9, updated_at = $10 WHERE tenant_id = $1 AND id = $2",
+            t,
         )
-        .bind(tenant)
-        .bind(t.id.as_uuid())
-        .bind(&t.name)
-        .bind(t.name.to_lowercase())
-        .bind(&t.code)
-        .bind(t.rate)
-        .bind(t.kind.as_str())
-        .bind(t.is_editable)
-        .bind(t.created_at)
-        .bind(t.updated_at)
-        .execute(self.conn())
         .await
-        .map_err(db_err)?;
-        Ok(())
     }
 
     async fn by_id(&mut self, id: TaxId) -> CoreResult<Option<Tax>> {

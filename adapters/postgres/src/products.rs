@@ -280,22 +280,9 @@ impl ProductRepo for PgTx {
     }
 
     async fn update_image(&mut self, i: &ProductImage) -> CoreResult<()> {
-        // One row per statement (the sort order constraint is checked at commit). The primary-image index
-        // is not deferrable: making an image primary first unsets the product's other primary image, so
-        // the outcome does not depend on the order in which a caller visits the images.
+        // The sort order constraint is checked at commit; the primary-image index is not deferrable, so the
+        // service unsets the old primary before it sets the new one.
         let tenant = self.tenant_id()?;
-        if i.is_primary {
-            sqlx::query(
-                "UPDATE product_images SET is_primary = false \
-                 WHERE tenant_id = $1 AND product_id = $2 AND is_primary AND id <> $3",
-            )
-            .bind(tenant)
-            .bind(i.product_id.as_uuid())
-            .bind(i.id.as_uuid())
-            .execute(self.conn())
-            .await
-            .map_err(db_err)?;
-        }
         sqlx::query("UPDATE product_images SET is_primary = $3, sort_order = $4 WHERE tenant_id = $1 AND id = $2")
             .bind(tenant)
             .bind(i.id.as_uuid())

@@ -33,6 +33,28 @@ enum Deleted {
     Done,
 }
 
+/// The search, filters, order, position and size shared by the product lists.
+fn product_query(
+    search: Option<String>,
+    category: Option<Uuid>,
+    brand: Option<Uuid>,
+    is_active: Option<bool>,
+    sort: Option<String>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+) -> Result<ProductQuery, ApiError> {
+    Ok(ProductQuery {
+        search,
+        category: category.map(Into::into),
+        brand: brand.map(Into::into),
+        is_active,
+        sort: list_sort(sort.as_deref())?,
+        after: cursor.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
+        limit: PageRequest::new(limit, None)?.limit,
+        ..Default::default()
+    })
+}
+
 #[OpenApi(tag = "ApiTags::Products")]
 impl ProductsApi {
     /// Creates a product or service (owner, admin): variants with their own stock, taxes, initial
@@ -73,23 +95,14 @@ impl ProductsApi {
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ProductPage>> {
-        let page = PageRequest::new(limit.0, None)?;
-        let query = ProductQuery {
-            search: search.0,
-            category: category_id.0.map(Into::into),
-            brand: brand_id.0.map(Into::into),
-            is_active: is_active.0,
-            with_stock_at: pdv_id.0.map(Into::into),
-            sort: list_sort(sort.0.as_deref())?,
-            after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
-            limit: page.limit,
-            ..Default::default()
-        };
+        let base = product_query(search.0, category_id.0, brand_id.0, is_active.0, sort.0, limit.0, cursor.0)?;
+        let query = ProductQuery { with_stock_at: pdv_id.0.map(Into::into), ..base };
+        let query_limit = query.limit;
         let actor = actor(&self.app, &auth, req).await?;
         let page_of = self.app.catalog.products(&actor, query).await?;
         Ok(Json(ProductPage {
             data: page_of.items.iter().map(Into::into).collect(),
-            limit: page.limit,
+            limit: query_limit,
             has_next: page_of.next.is_some(),
             next_cursor: next_cursor(page_of.next),
         }))
@@ -113,24 +126,18 @@ impl ProductsApi {
         limit: Query<Option<i64>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ProductStockPage>> {
-        let page = PageRequest::new(limit.0, None)?;
+        let base = product_query(search.0, category_id.0, brand_id.0, is_active.0, sort.0, limit.0, cursor.0)?;
         let query = ProductQuery {
-            search: search.0,
-            category: category_id.0.map(Into::into),
-            brand: brand_id.0.map(Into::into),
-            is_active: is_active.0,
             low_stock_only: low_stock_only.0.unwrap_or(false),
             low_stock_pdv: pdv_id.0.map(Into::into),
-            sort: list_sort(sort.0.as_deref())?,
-            after: cursor.0.as_deref().map(|c| decode_key("cursor", c)).transpose()?,
-            limit: page.limit,
-            ..Default::default()
+            ..base
         };
+        let query_limit = query.limit;
         let actor = actor(&self.app, &auth, req).await?;
         let page_of = self.app.catalog.products(&actor, query).await?;
         Ok(Json(ProductStockPage {
             data: page_of.items.iter().map(|v| ProductStockOut::at(v, pdv_id.0)).collect(),
-            limit: page.limit,
+            limit: query_limit,
             has_next: page_of.next.is_some(),
             next_cursor: next_cursor(page_of.next),
         }))
