@@ -8,6 +8,7 @@ use crate::jobs::JobRunner;
 use crate::kernel::{CoreError, CoreResult};
 use crate::metrics::Metrics;
 use crate::ports::{Cache, Clock, JobQueue, Mailer, ObjectStore, PasswordHasher, RateLimiter, Store, TokenIssuer};
+use crate::sales::SalesService;
 use crate::tenancy::TenancyService;
 use std::sync::Arc;
 use std::time::Duration;
@@ -127,6 +128,8 @@ pub struct App {
     pub contacts: ContactsService,
     pub catalog: CatalogService,
     pub inventory: InventoryService,
+    /// Invoices, payments, credit notes, numbering ranges, PDFs and sales reports.
+    pub sales: SalesService,
     pub jobs: JobRunner,
     pub ports: AppPorts,
     pub settings: Settings,
@@ -144,6 +147,7 @@ impl App {
             contacts: ContactsService::new(ctx.clone()),
             catalog: CatalogService::new(ctx.clone()),
             inventory: InventoryService::new(ctx.clone()),
+            sales: SalesService::new(ctx.clone()),
             jobs: JobRunner::new(ctx),
             ports,
             settings,

@@ -13,6 +13,7 @@ pub mod kernel;
 pub mod metrics;
 pub mod notify;
 pub mod ports;
+pub mod sales;
 pub mod tenancy;
 
 mod app;

@@ -19,6 +19,7 @@ use crate::ports::rate_limit::MockRateLimiter;
 use crate::ports::security::{MockPasswordHasher, MockTokenIssuer};
 use crate::ports::store::{Erased, GlobalWork, TenantWork};
 use crate::ports::{GlobalTx, Store, TenantTx};
+use crate::sales::repo::{MockSalesRepo, SalesRepo};
 use crate::tenancy::repo::{
     CompanyRepo, InvitationRepo, MembershipRepo, MockCompanyRepo, MockInvitationRepo, MockMembershipRepo,
 };
@@ -43,6 +44,7 @@ pub struct TestTx {
     pub products: MockProductRepo,
     pub stock: MockStockRepo,
     pub contacts: MockContactRepo,
+    pub sales: MockSalesRepo,
     pub tenant: Option<TenantId>,
 }
 
@@ -99,6 +101,9 @@ impl TenantTx for TestTx {
     }
     fn contacts(&mut self) -> &mut dyn ContactRepo {
         &mut self.contacts
+    }
+    fn sales(&mut self) -> &mut dyn SalesRepo {
+        &mut self.sales
     }
     fn outbox(&mut self) -> &mut dyn OutboxRepo {
         &mut self.outbox

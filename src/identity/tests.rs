@@ -80,6 +80,7 @@ async fn register_writes_user_token_and_email_job_in_one_unit_of_work() {
                     && e.text.contains("verify-email?token=plain-token")
                     && !e.text.contains("hashed-token")
             }
+            _ => false,
         })
         .returning(|_| Ok(()));
     tx.audit.expect_record().returning(|_| Ok(()));

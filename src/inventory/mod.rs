@@ -9,5 +9,6 @@ mod tests;
 mod transfers;
 
 pub use kardex::{Kardex, KardexLine};
+pub(crate) use service::active_pdv;
 pub use service::{movement_position, InventoryService, MovementInput, TransferInput, TransferLine};
 pub use transfers::{ProductStock, Transfer};

@@ -99,7 +99,7 @@ pub(super) async fn item_of(
 }
 
 /// An active PDV of the company (422 on `field` otherwise).
-pub(super) async fn active_pdv(tx: &mut dyn TenantTx, id: Uuid, field: &str) -> CoreResult<crate::catalog::model::Pdv> {
+pub(crate) async fn active_pdv(tx: &mut dyn TenantTx, id: Uuid, field: &str) -> CoreResult<crate::catalog::model::Pdv> {
     match tx.pdvs().by_id(PdvId::from_uuid(id)).await? {
         None => Err(CoreError::invalid(field, "unknown_pdv", "no point of sale of this company has this id")),
         Some(p) if !p.is_active => Err(CoreError::invalid(field, "inactive_pdv", "the point of sale is inactive")),

@@ -118,6 +118,9 @@ impl JobRunner {
     async fn handle(&self, delivery: &Delivery) -> CoreResult<()> {
         match &delivery.job.task {
             Task::SendEmail(email) => self.ctx.ports.mailer.send(email).await,
+            Task::InvoiceEmail { tenant, email } => {
+                crate::sales::deliver_invoice_email(&self.ctx, *tenant, *email, delivery.attempt).await
+            }
         }
     }
 }
@@ -132,7 +135,13 @@ mod tests {
     use std::time::Duration;
 
     fn delivery(attempt: u32) -> Delivery {
-        let email = Email { to: "a@b.co".into(), subject: "s".into(), html: "h".into(), text: "t".into() };
+        let email = Email {
+            to: "a@b.co".into(),
+            subject: "s".into(),
+            html: "h".into(),
+            text: "t".into(),
+            ..Default::default()
+        };
         let job = Job { id: JobId::new(), task: Task::SendEmail(email), created_at: chrono::Utc::now() };
         Delivery { job, attempt, receipt: "r".into() }
     }

@@ -81,6 +81,14 @@ pub enum Permission {
     InventoryWrite,
     /// Change the company's inventory settings (negative stock).
     InventorySettings,
+    /// Read invoices, their payments, credit notes, PDFs and the sales reports.
+    SalesRead,
+    /// Create, change and confirm invoices; preview the next number.
+    SalesWrite,
+    /// Void invoices and payments, issue credit notes, manage numbering ranges, override credit limits.
+    SalesManage,
+    /// Record payments and email invoices.
+    InvoicePay,
 }
 
 /// The permission table: the only place that knows which role may do what.
@@ -88,7 +96,10 @@ pub fn role_allows(role: Role, permission: Permission) -> bool {
     use Permission::*;
     use Role::*;
     match permission {
-        CompanyRead | ContactsRead | CatalogRead | PdvRead => true,
+        CompanyRead | ContactsRead | CatalogRead | PdvRead | SalesRead => true,
+        SalesWrite => matches!(role, Owner | Admin | Seller),
+        SalesManage => matches!(role, Owner | Admin),
+        InvoicePay => matches!(role, Owner | Admin | Seller | Accountant),
         ContactsWrite => matches!(role, Owner | Admin | Seller),
         ContactsManage => matches!(role, Owner | Admin),
         ContactsStats => matches!(role, Owner | Admin | Accountant | Viewer),

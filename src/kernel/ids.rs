@@ -93,6 +93,20 @@ define_id!(
     StockId,
     /// An inventory movement (a line of the kardex).
     MovementId,
+    /// A DIAN numbering range of a PDV.
+    NumberingRangeId,
+    /// A sales invoice.
+    InvoiceId,
+    /// One line of an invoice.
+    InvoiceLineId,
+    /// A payment received against an invoice.
+    PaymentId,
+    /// A credit note against an invoice.
+    CreditNoteId,
+    /// One line of a credit note.
+    CreditNoteLineId,
+    /// One request to email an invoice.
+    InvoiceEmailId,
 );
 
 /// The company id is the tenant id.

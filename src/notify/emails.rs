@@ -6,7 +6,7 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, &str)>) -> Email {
+pub(crate) fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, &str)>) -> Email {
     let mut html = String::from(
         "<!doctype html><html lang=\"es-CO\"><body style=\"font-family:Arial,sans-serif;color:#1f2937\">\
          <div style=\"background:#1d4ed8;color:#fff;padding:16px\"><strong>Ally360</strong></div>\
@@ -30,7 +30,7 @@ fn layout(to: &str, subject: &str, paragraphs: &[String], action: Option<(&str, 
         "</div><div style=\"background:#f3f4f6;padding:12px;font-size:12px\">Ally360 · Colombia</div></body></html>",
     );
     text.push_str("— Ally360\n");
-    Email { to: to.into(), subject: subject.into(), html, text }
+    Email { to: to.into(), subject: subject.into(), html, text, attachments: Vec::new() }
 }
 
 fn link(frontend: &str, path: &str, token: &str) -> String {

@@ -1,5 +1,5 @@
 //! The emails Ally360 sends, in Spanish (es-CO), each with an HTML and a plain-text part.
 
-mod emails;
+pub(crate) mod emails;
 
 pub use emails::*;

@@ -1,7 +1,7 @@
 //! Background work: jobs and the queue that carries them to the workers.
 
 use super::mailer::Email;
-use crate::kernel::{CoreResult, JobId};
+use crate::kernel::{CoreResult, InvoiceEmailId, JobId, TenantId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -12,6 +12,8 @@ use std::time::Duration;
 pub enum Task {
     /// Send an already rendered email.
     SendEmail(Email),
+    /// Render an invoice's PDF and mail it as logged in the invoice email log.
+    InvoiceEmail { tenant: TenantId, email: InvoiceEmailId },
 }
 
 impl Task {
@@ -19,6 +21,7 @@ impl Task {
     pub fn kind(&self) -> &'static str {
         match self {
             Task::SendEmail(_) => "send_email",
+            Task::InvoiceEmail { .. } => "invoice_email",
         }
     }
 }

@@ -3,8 +3,16 @@
 use crate::kernel::CoreResult;
 use serde::{Deserialize, Serialize};
 
-/// A rendered email with an HTML and a plain-text part.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A file sent with an email.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailAttachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// A rendered email with an HTML and a plain-text part, and optional attachments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email {
     /// Recipient address.
     pub to: String,
@@ -14,6 +22,9 @@ pub struct Email {
     pub html: String,
     /// Plain-text body.
     pub text: String,
+    /// Files attached (invoice PDFs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<EmailAttachment>,
 }
 
 /// Delivers email. Contract: `Ok` means the message was accepted for delivery by the transport;

@@ -10,6 +10,7 @@ use crate::identity::repo::{AuditRepo, CredentialRepo, UserRepo};
 use crate::inventory::repo::StockRepo;
 use crate::jobs::repo::OutboxRepo;
 use crate::kernel::{Actor, CoreError, CoreResult, TenantId};
+use crate::sales::repo::SalesRepo;
 use crate::tenancy::repo::{CompanyRepo, InvitationRepo, MembershipRepo};
 use std::any::Any;
 use std::future::Future;
@@ -84,6 +85,8 @@ pub trait TenantTx: Send {
     fn stock(&mut self) -> &mut dyn StockRepo;
     /// Clients and providers.
     fn contacts(&mut self) -> &mut dyn ContactRepo;
+    /// Invoices, payments, credit notes, numbering ranges, idempotency keys and the email log.
+    fn sales(&mut self) -> &mut dyn SalesRepo;
     /// Jobs written with the change that caused them.
     fn outbox(&mut self) -> &mut dyn OutboxRepo;
 }
@@ -105,6 +108,16 @@ where
     F: for<'t> FnOnce(&'t mut dyn TenantTx) -> BoxFuture<'t, CoreResult<T>> + Send + 'static,
 {
     let erased = store.run_tenant(actor.tenant, erase_tenant(work)).await?;
+    unerase(erased)
+}
+
+/// Runs typed work over one tenant's data for the system itself (background jobs), not for a user.
+pub async fn in_tenant_of<T, F>(store: &dyn Store, tenant: TenantId, work: F) -> CoreResult<T>
+where
+    T: Send + 'static,
+    F: for<'t> FnOnce(&'t mut dyn TenantTx) -> BoxFuture<'t, CoreResult<T>> + Send + 'static,
+{
+    let erased = store.run_tenant(tenant, erase_tenant(work)).await?;
     unerase(erased)
 }
 

@@ -42,7 +42,8 @@ pub async fn rate_limiter_suite(limiter: &dyn RateLimiter) {
 }
 
 fn job(to: &str) -> Job {
-    let email = Email { to: to.into(), subject: "s".into(), html: "<p>h</p>".into(), text: "h".into() };
+    let email =
+        Email { to: to.into(), subject: "s".into(), html: "<p>h</p>".into(), text: "h".into(), ..Default::default() };
     Job { id: JobId::new(), task: Task::SendEmail(email), created_at: Utc::now() }
 }
 
@@ -184,7 +185,13 @@ async fn argon2_hasher_contract() {
 #[tokio::test]
 async fn log_mailer_keeps_what_it_sends() {
     let mailer = LogMailer::new();
-    let email = Email { to: "a@b.co".into(), subject: "Hola".into(), html: "<p>x</p>".into(), text: "x".into() };
+    let email = Email {
+        to: "a@b.co".into(),
+        subject: "Hola".into(),
+        html: "<p>x</p>".into(),
+        text: "x".into(),
+        ..Default::default()
+    };
     mailer.send(&email).await.unwrap();
     assert_eq!(mailer.sent_to("a@b.co"), vec![email]);
     assert!(mailer.sent_to("c@d.co").is_empty());

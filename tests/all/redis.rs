@@ -71,6 +71,7 @@ async fn a_dead_workers_job_is_reclaimed() {
             subject: "s".into(),
             html: "h".into(),
             text: "t".into(),
+            ..Default::default()
         }),
         created_at: chrono::Utc::now(),
     };

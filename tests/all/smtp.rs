@@ -1,7 +1,7 @@
 //! The SMTP mailer against a real SMTP sink (aiosmtpd, started by `scripts/smtp-sink.sh`).
 
 use crate::harness::{test_ports, unique, TestApp};
-use ally360::ports::{Email, Mailer};
+use ally360::ports::{Email, EmailAttachment, Mailer};
 use ally360_smtp::SmtpMailer;
 use serde_json::json;
 use std::sync::Arc;
@@ -46,6 +46,7 @@ async fn smtp_mailer_delivers_both_parts() {
         subject: "Prueba de envio".into(),
         html: "<p>Hola <b>Ana</b></p>".into(),
         text: "Hola Ana".into(),
+        ..Default::default()
     };
     mailer.send(&email).await.unwrap();
     let raw = delivered(&maildir, &to).await.expect("message in the sink");
@@ -74,4 +75,48 @@ async fn registering_sends_the_verification_email_through_smtp() {
     let raw = delivered(&maildir, &email).await.expect("verification email in the sink");
     assert!(raw.contains("Subject: Verifica tu cuenta en Ally360"));
     assert!(raw.contains("verify-email?token="));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_mailer_attaches_files() {
+    let Some((url, maildir)) = sink() else { return };
+    let mailer = SmtpMailer::new(&url, "Ally360 <no-reply@ally360.test>").unwrap();
+    let to = format!("smtp-{}@example.com", unique());
+    let pdf = b"%PDF-1.4 factura de prueba".to_vec();
+    let email = Email {
+        to: to.clone(),
+        subject: "Factura F-000001".into(),
+        html: "<p>Adjunta</p>".into(),
+        text: "Adjunta".into(),
+        attachments: vec![EmailAttachment {
+            filename: "factura_F-000001.pdf".into(),
+            content_type: "application/pdf".into(),
+            content: pdf.clone(),
+        }],
+    };
+    mailer.send(&email).await.unwrap();
+    let raw = delivered(&maildir, &to).await.expect("message in the sink");
+    assert!(raw.contains("multipart/mixed"), "text and attachment travel in a mixed part");
+    assert!(raw.contains("Content-Type: application/pdf"));
+    assert!(raw.contains("filename=\"factura_F-000001.pdf\""));
+    // The body is base64 folded over lines; compare without the breaks.
+    let unfolded = raw.replace("\r\n", "").replace('\n', "");
+    assert!(unfolded.contains(&base64_of(&pdf)), "the PDF bytes are in the message");
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

@@ -23,6 +23,9 @@ const UNIQUE: &[(&str, &str, &str, &str)] = &[
     ("product_variants_sku_key", "variant_sku_taken", "sku", "another variant has this sku"),
     ("product_variants_barcode_key", "variant_barcode_taken", "barcode", "another variant has this barcode"),
     ("product_images_tenant_id_object_key_key", "already_attached", "key", "this upload is already attached"),
+    ("numbering_ranges_active_key", "active_range_exists", "is_active", "this PDV already has an active range"),
+    ("invoices_number_key", "number_taken", "number", "another invoice has this number"),
+    ("invoices_range_seq_key", "number_taken", "number", "another invoice has this number"),
 ];
 
 /// The core error for a database error.

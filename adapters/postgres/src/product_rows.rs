@@ -16,7 +16,7 @@ use sqlx::Row;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-fn bad(what: impl std::fmt::Display) -> sqlx::Error {
+pub(crate) fn bad(what: impl std::fmt::Display) -> sqlx::Error {
     sqlx::Error::Decode(format!("bad {what}").into())
 }
 
@@ -106,7 +106,7 @@ pub(crate) fn product_sql_around(order: &str) -> (String, String) {
 
 const VARIANTS: &str =
     "SELECT * FROM product_variants WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY created_at, id";
-const TAXES: &str = "SELECT pt.product_id, t.* FROM product_taxes pt JOIN taxes t ON t.id = pt.tax_id \
+pub(crate) const TAXES: &str = "SELECT pt.product_id, t.* FROM product_taxes pt JOIN taxes t ON t.id = pt.tax_id \
     WHERE pt.tenant_id = $1 AND pt.product_id = ANY($2) ORDER BY t.sort_name, t.id";
 const IMAGES: &str =
     "SELECT * FROM product_images WHERE tenant_id = $1 AND product_id = ANY($2) ORDER BY sort_order, created_at, id";
@@ -121,7 +121,7 @@ fn group(r: &PgRow, id: &str, name: &str) -> Result<Option<(GroupId, String)>, s
 
 impl PgTx {
     /// Rows of `sql` (`$1` the tenant, `$2` the product ids), decoded with `decode`.
-    async fn parts<T>(
+    pub(crate) async fn parts<T>(
         &mut self,
         sql: &'static str,
         ids: &[Uuid],

@@ -166,6 +166,9 @@ impl TenantTx for PgTx {
     fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {
         self
     }
+    fn sales(&mut self) -> &mut dyn ally360::sales::repo::SalesRepo {
+        self
+    }
     fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {
         self
     }

@@ -4,7 +4,8 @@
 
 use ally360::kernel::{CoreError, CoreResult};
 use ally360::ports::{Email, Mailer};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
@@ -35,7 +36,7 @@ impl Mailer for SmtpMailer {
             .from(self.from.clone())
             .to(to)
             .subject(&email.subject)
-            .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
+            .multipart(body(email)?)
             .map_err(CoreError::internal)?;
         self.transport.send(message).await.map_err(|e| {
             tracing::warn!(error = %e, "smtp send failed");
@@ -43,4 +44,19 @@ impl Mailer for SmtpMailer {
         })?;
         Ok(())
     }
+}
+
+/// The text and HTML parts, in a mixed part with the attachments when there are any.
+fn body(email: &Email) -> CoreResult<MultiPart> {
+    let text = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    if email.attachments.is_empty() {
+        return Ok(text);
+    }
+    let mut mixed = MultiPart::mixed().multipart(text);
+    for a in &email.attachments {
+        let kind =
+            ContentType::parse(&a.content_type).map_err(|_| CoreError::internal("bad attachment content type"))?;
+        mixed = mixed.singlepart(Attachment::new(a.filename.clone()).body(a.content.clone(), kind));
+    }
+    Ok(mixed)
 }

@@ -9,12 +9,19 @@ mod contacts_dto;
 mod groups;
 mod inventory;
 mod inventory_dto;
+mod invoice_docs;
+mod invoices;
 mod members;
+mod numbering;
 mod pdvs;
 mod product_dto;
 mod product_out;
 mod product_parts;
 mod products;
+mod sales_dto;
+mod sales_out;
+mod sales_receipts;
+mod sales_reports;
 mod system;
 mod taxes;
 
@@ -44,6 +51,12 @@ pub enum ApiTags {
     Products,
     /// Stock per point of sale, movements, transfers and the kardex.
     Inventory,
+    /// Sales invoices: lifecycle, payments, credit notes, PDF and email.
+    Invoices,
+    /// DIAN numbering ranges of the points of sale.
+    Numbering,
+    /// Sales reports.
+    SalesReports,
 }
 
 /// Every API of the service.
@@ -60,6 +73,10 @@ pub type Apis = (
     products::ProductsApi,
     product_parts::ProductPartsApi,
     inventory::InventoryApi,
+    invoices::InvoicesApi,
+    invoice_docs::InvoiceDocsApi,
+    numbering::NumberingApi,
+    sales_reports::SalesReportsApi,
 );
 
 /// The OpenAPI service over `app`.
@@ -77,6 +94,10 @@ pub fn service(app: &App) -> OpenApiService<Apis, ()> {
         products::ProductsApi { app: app.clone() },
         product_parts::ProductPartsApi { app: app.clone() },
         inventory::InventoryApi { app: app.clone() },
+        invoices::InvoicesApi { app: app.clone() },
+        invoice_docs::InvoiceDocsApi { app: app.clone() },
+        numbering::NumberingApi { app: app.clone() },
+        sales_reports::SalesReportsApi { app: app.clone() },
     );
     OpenApiService::new(apis, "Ally360 API", "1.0.0")
         .description("Multi-tenant ERP for small businesses. Errors are RFC 9457 problem+json with a stable `code`.")

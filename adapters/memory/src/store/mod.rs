@@ -7,6 +7,8 @@ mod catalog;
 mod contacts;
 mod global;
 mod products;
+mod sales;
+mod sales_reports;
 mod seed;
 mod stock;
 mod tenancy;
@@ -19,6 +21,8 @@ use ally360::inventory::model::{InventorySettings, Movement, StockLevel};
 use ally360::kernel::*;
 use ally360::ports::store::{Erased, GlobalWork, TenantWork};
 use ally360::ports::{GlobalTx, Job, Store, TenantTx};
+use ally360::sales::model::{CreditNote, Invoice, InvoiceEmail, NumberingRange, Payment};
+use ally360::sales::repo::StoredKey;
 use ally360::tenancy::model::{Company, Invitation, Membership};
 use chrono::{DateTime, Utc};
 use imbl::{HashMap, OrdMap, Vector};
@@ -60,6 +64,15 @@ pub(crate) struct TenantData {
     pub stocks: HashMap<StockId, StockLevel>,
     pub movements: Vector<Movement>,
     pub inventory_settings: InventorySettings,
+    pub ranges: HashMap<NumberingRangeId, NumberingRange>,
+    /// Invoices with their lines (kept ordered by position).
+    pub invoices: HashMap<InvoiceId, Invoice>,
+    pub payments: HashMap<PaymentId, Payment>,
+    /// Credit notes with their lines.
+    pub credit_notes: HashMap<CreditNoteId, CreditNote>,
+    /// Idempotency keys by (scope, key).
+    pub keys: HashMap<(String, String), StoredKey>,
+    pub emails: HashMap<InvoiceEmailId, InvoiceEmail>,
 }
 
 impl TenantData {
@@ -184,6 +197,9 @@ impl TenantTx for MemTx {
         self
     }
     fn contacts(&mut self) -> &mut dyn ally360::contacts::repo::ContactRepo {
+        self
+    }
+    fn sales(&mut self) -> &mut dyn ally360::sales::repo::SalesRepo {
         self
     }
     fn outbox(&mut self) -> &mut dyn ally360::jobs::repo::OutboxRepo {

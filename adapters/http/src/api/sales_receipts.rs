@@ -1,0 +1,138 @@
+//! Shapes of the invoices API: receipts of payments and credit notes, email requests, numbering ranges.
+
+use super::catalog_dto::cents;
+use super::sales_out::{CreditNoteOut, PaymentOut};
+use ally360::sales::model::*;
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::Object;
+use uuid::Uuid;
+
+/// Where an invoice stands after a payment or a credit note.
+#[derive(Object)]
+pub struct InvoiceBalanceOut {
+    pub id: Uuid,
+    pub status: String,
+    pub payment_status: String,
+    pub amount_payable: String,
+    pub paid_amount: String,
+    pub credited_amount: String,
+    pub refunded_amount: String,
+    pub balance_due: String,
+}
+
+impl From<&Invoice> for InvoiceBalanceOut {
+    fn from(i: &Invoice) -> Self {
+        InvoiceBalanceOut {
+            id: i.id.as_uuid(),
+            status: i.status.as_str().into(),
+            payment_status: i.payment_status().as_str().into(),
+            amount_payable: cents(i.payable()),
+            paid_amount: cents(i.paid_amount),
+            credited_amount: cents(i.credited_amount),
+            refunded_amount: cents(i.refunded_amount),
+            balance_due: cents(i.balance_due()),
+        }
+    }
+}
+
+/// A payment and the invoice after it.
+#[derive(Object)]
+pub struct PaymentReceiptOut {
+    #[oai(flatten)]
+    pub payment: PaymentOut,
+    pub invoice: InvoiceBalanceOut,
+}
+
+/// A credit note and the invoice after it.
+#[derive(Object)]
+pub struct CreditReceiptOut {
+    #[oai(flatten)]
+    pub note: CreditNoteOut,
+    pub invoice: InvoiceBalanceOut,
+}
+
+/// An email request and what became of it.
+#[derive(Object)]
+pub struct EmailOut {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    /// The job that sends it.
+    pub task_id: Uuid,
+    pub to_email: String,
+    pub subject: String,
+    /// queued, sent or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&InvoiceEmail> for EmailOut {
+    fn from(e: &InvoiceEmail) -> Self {
+        EmailOut {
+            id: e.id.as_uuid(),
+            invoice_id: e.invoice_id.as_uuid(),
+            task_id: e.job_id.as_uuid(),
+            to_email: e.to.clone(),
+            subject: e.subject.clone(),
+            status: e.status.as_str().into(),
+            attempts: e.attempts,
+            last_error: e.last_error.clone(),
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+/// The answer to an email request: queued.
+#[derive(Object)]
+pub struct EmailQueuedOut {
+    /// Always `queued`.
+    pub status: String,
+    pub task_id: Uuid,
+    pub email_id: Uuid,
+    pub message: String,
+}
+
+/// A numbering range.
+#[derive(Object)]
+pub struct RangeOut {
+    pub id: Uuid,
+    pub pdv_id: Uuid,
+    /// invoice or credit_note.
+    pub kind: String,
+    pub resolution_number: String,
+    pub prefix: String,
+    pub range_from: i64,
+    pub range_to: i64,
+    /// The number the next document gets.
+    pub next_number: i64,
+    pub remaining: i64,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&NumberingRange> for RangeOut {
+    fn from(r: &NumberingRange) -> Self {
+        RangeOut {
+            id: r.id.as_uuid(),
+            pdv_id: r.pdv_id.as_uuid(),
+            kind: r.kind.as_str().into(),
+            resolution_number: r.resolution_number.clone(),
+            prefix: r.prefix.clone(),
+            range_from: r.range_from,
+            range_to: r.range_to,
+            next_number: r.next_number,
+            remaining: r.range_to - r.next_number + 1,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
+            is_active: r.is_active,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
