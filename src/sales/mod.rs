@@ -11,6 +11,8 @@ pub mod model;
 mod payments;
 pub mod pdf;
 mod pdf_layout;
+#[cfg(test)]
+mod pdf_tests;
 mod pdf_text;
 pub mod pricing;
 pub mod repo;

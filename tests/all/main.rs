@@ -8,6 +8,7 @@ mod api_company;
 mod api_contacts;
 mod api_inventory;
 mod api_invitations;
+mod api_invoice_docs;
 mod api_invoices;
 mod api_members;
 mod api_product_images;
