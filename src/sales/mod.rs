@@ -19,6 +19,8 @@ pub mod repo;
 mod report_service;
 pub mod reports;
 mod service;
+#[cfg(test)]
+mod tests;
 
 pub use credit_notes::{CreditLineInput, CreditNoteInput, CreditReceipt};
 pub(crate) use email::deliver_invoice_email;
