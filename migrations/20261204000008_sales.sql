@@ -62,9 +62,9 @@ CREATE TABLE invoices (
     FOREIGN KEY (tenant_id, pdv_id) REFERENCES pdvs (tenant_id, id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES contacts (tenant_id, id),
     FOREIGN KEY (tenant_id, range_id) REFERENCES numbering_ranges (tenant_id, id),
-    -- Drafts have no number; OPEN and PAID always have one (a voided draft keeps none).
+    -- Drafts have no number. A confirmed invoice is saved, then numbered in the same transaction (the
+    -- range row is locked last), so "OPEN has a number" holds at commit and is kept by the service.
     CHECK (status <> 'DRAFT' OR number IS NULL),
-    CHECK (status NOT IN ('OPEN', 'PAID') OR number IS NOT NULL),
     CHECK (paid_amount + credited_amount <= total_amount - withholdings_total)
 );
 CREATE UNIQUE INDEX invoices_number_key ON invoices (tenant_id, pdv_id, number) WHERE number IS NOT NULL;

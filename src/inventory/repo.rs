@@ -26,8 +26,6 @@ pub trait StockRepo: Send {
     /// the movement as recorded (balance and unit cost filled in), or `None` (nothing written) when the
     /// rule refused it.
     async fn apply(&mut self, movement: &Movement, allow_negative: bool) -> CoreResult<Option<Movement>>;
-    /// Sets the document number on the movements of a document (its number is taken after its stock moved).
-    async fn label_document(&mut self, document_id: uuid::Uuid, number: &str) -> CoreResult<()>;
     /// Sets the minimum of the (item, PDV) row, creating the row at zero when missing.
     async fn set_min(&mut self, item: Item, pdv: PdvId, min: Quantity, at: DateTime<Utc>) -> CoreResult<StockLevel>;
     /// Every stock row of these products.

@@ -1,9 +1,9 @@
 //! Invoice use cases: create (as DRAFT, or OPEN at once), read, list and change a DRAFT.
 
 use super::input::{check_lines, price_lines, InvoiceInput, InvoicePatch};
-use super::lifecycle::confirm_in;
+use super::lifecycle::{confirm_in, Confirming};
 use super::model::*;
-use super::service::{finish_key, replayed, Idempotency, SalesService};
+use super::service::{finish_key, number_invoice, replayed, Idempotency, SalesService};
 use crate::catalog::model::Pdv;
 use crate::contacts::model::{Contact, ContactType};
 use crate::kernel::error::Checks;
@@ -153,9 +153,15 @@ impl SalesService {
                     updated_at: now,
                 };
                 if open {
-                    confirm_in(tx, &mut invoice, &catalog, &actor, input.override_credit_limit, now).await?;
+                    let override_limit = input.override_credit_limit;
+                    let confirming =
+                        Confirming { catalog: &catalog, customer: Some(&customer), actor: &actor, override_limit, now };
+                    confirm_in(tx, &mut invoice, confirming).await?;
                 }
                 tx.sales().insert_invoice(&invoice).await?;
+                if open {
+                    number_invoice(tx, &mut invoice).await?;
+                }
                 finish_key(tx, CREATE, idem.as_ref(), invoice.id.as_uuid()).await?;
                 Ok(InvoiceDetail { invoice, customer, pdv, payments: Vec::new(), credit_notes: Vec::new() })
             })

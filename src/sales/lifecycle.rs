@@ -1,12 +1,14 @@
 //! An invoice's life after creation: confirm (DRAFT → OPEN) and void (DRAFT or unpaid OPEN → VOID).
 //! Confirming takes locks in one order — invoice row, customer row (credit limit), stock rows by item,
-//! then the numbering range — so concurrent flows cannot deadlock, and the range row, the only one every
-//! confirm of a PDV shares, is held for the shortest time.
+//! then the numbering range, stamped on the saved invoice as the last statement — so concurrent flows
+//! cannot deadlock, and the range row, the only one every confirm of a PDV shares, is held for the
+//! shortest time (one statement and the commit).
 
 use super::invoices::{detail, InvoiceDetail};
 use super::model::*;
 use super::repo::SaleItems;
-use super::service::{finish_key, replayed, take_number, Idempotency, SalesService};
+use super::service::{finish_key, number_invoice, replayed, Idempotency, SalesService};
+use crate::contacts::model::Contact;
 use crate::inventory::model::{allows_negative, Item, Movement, MovementQuery, MovementType};
 use crate::kernel::*;
 use crate::ports::{in_tenant, TenantTx};
@@ -65,9 +67,18 @@ impl DocumentMove<'_> {
 async fn check_credit(
     tx: &mut dyn TenantTx,
     invoice: &mut Invoice,
+    known: Option<&Contact>,
     actor: &Actor,
     override_limit: bool,
 ) -> CoreResult<()> {
+    let limited = match known {
+        Some(c) => c.credit_limit.is_some(),
+        None => tx.contacts().by_id(invoice.customer_id).await?.is_some_and(|c| c.credit_limit.is_some()),
+    };
+    if !limited {
+        return Ok(());
+    }
+    // The customer row is the lock that serialises confirms against one credit limit.
     let customer = tx
         .contacts()
         .lock(invoice.customer_id)
@@ -94,17 +105,22 @@ async fn check_credit(
     ))
 }
 
-/// Confirms `invoice` inside the current transaction: credit limit, SALE movements under the one
-/// negative-stock rule (every short line listed in one 409), then the number.
-pub(super) async fn confirm_in(
-    tx: &mut dyn TenantTx,
-    invoice: &mut Invoice,
-    catalog: &SaleItems,
-    actor: &Actor,
-    override_limit: bool,
-    now: DateTime<Utc>,
-) -> CoreResult<()> {
-    check_credit(tx, invoice, actor, override_limit).await?;
+/// The facts a confirm needs besides the invoice.
+pub(super) struct Confirming<'a> {
+    pub catalog: &'a SaleItems,
+    /// The customer when already read (None: read it).
+    pub customer: Option<&'a Contact>,
+    pub actor: &'a Actor,
+    pub override_limit: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Confirms `invoice` inside the current transaction: credit limit, then SALE movements under the one
+/// negative-stock rule (every short line listed in one 409). The caller saves the invoice, then numbers
+/// it with [`number_invoice`].
+pub(super) async fn confirm_in(tx: &mut dyn TenantTx, invoice: &mut Invoice, c: Confirming<'_>) -> CoreResult<()> {
+    let (catalog, actor, now) = (c.catalog, c.actor, c.now);
+    check_credit(tx, invoice, c.customer, actor, c.override_limit).await?;
     let items = per_item(invoice.lines.iter().map(|l| (l, l.quantity)));
     let doc = DocumentMove {
         kind: MovementType::Sale,
@@ -129,14 +145,6 @@ pub(super) async fn confirm_in(
     if !short.is_empty() {
         return Err(shortage(tx, invoice, &short).await);
     }
-    let (range, n) = take_number(tx, invoice.pdv_id, DocumentKind::Invoice, invoice.issue_date).await?;
-    let number = range.format(n);
-    if !items.is_empty() {
-        tx.stock().label_document(invoice.id.as_uuid(), &number).await?;
-    }
-    invoice.number = Some(number);
-    invoice.number_seq = Some(n);
-    invoice.range_id = Some(range.id);
     invoice.status = InvoiceStatus::Open;
     invoice.confirmed_by = Some(actor.user);
     invoice.confirmed_at = Some(now);
@@ -201,8 +209,10 @@ impl SalesService {
                 }
                 let products: Vec<ProductId> = invoice.lines.iter().map(|l| l.product_id).collect();
                 let catalog = tx.sales().sale_items(&products, &[]).await?;
-                confirm_in(tx, &mut invoice, &catalog, &actor, override_limit, now).await?;
+                let confirming = Confirming { catalog: &catalog, customer: None, actor: &actor, override_limit, now };
+                confirm_in(tx, &mut invoice, confirming).await?;
                 tx.sales().update_invoice(&invoice, false).await?;
+                number_invoice(tx, &mut invoice).await?;
                 finish_key(tx, CONFIRM, idem.as_ref(), invoice.id.as_uuid()).await?;
                 detail(tx, invoice).await
             })

@@ -46,6 +46,17 @@ pub trait SalesRepo: Send {
         on: NaiveDate,
     ) -> CoreResult<Option<(NumberingRange, i64)>>;
 
+    /// Numbers a saved invoice: takes the next number of the PDV's active invoice range valid on `on` (as
+    /// `take_number`) and writes it, in the same step, on the invoice (number, sequence, range) and on the
+    /// movements of the invoice that have none. The range row is the one every confirm of a PDV shares,
+    /// so it is locked last, for the shortest time. None when no range can number it (nothing changed).
+    async fn stamp_invoice(
+        &mut self,
+        invoice: InvoiceId,
+        pdv: PdvId,
+        on: NaiveDate,
+    ) -> CoreResult<Option<(NumberingRange, i64)>>;
+
     /// The products, variants and product taxes the lines name (missing ids are simply absent).
     async fn sale_items(&mut self, products: &[ProductId], variants: &[VariantId]) -> CoreResult<SaleItems>;
 

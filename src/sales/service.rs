@@ -78,8 +78,25 @@ pub(super) async fn take_number(
     if let Some(taken) = tx.sales().take_number(pdv, kind, on).await? {
         return Ok(taken);
     }
-    let active = tx.sales().ranges(Some(pdv)).await?.into_iter().find(|r| r.kind == kind && r.is_active);
-    Err(unusable(active.as_ref(), kind, on))
+    Err(no_number(tx, pdv, kind, on).await)
+}
+
+/// Numbers a saved, confirmed invoice (the last step of its transaction), or explains why it cannot be.
+pub(super) async fn number_invoice(tx: &mut dyn TenantTx, invoice: &mut Invoice) -> CoreResult<()> {
+    let Some((range, n)) = tx.sales().stamp_invoice(invoice.id, invoice.pdv_id, invoice.issue_date).await? else {
+        return Err(no_number(tx, invoice.pdv_id, DocumentKind::Invoice, invoice.issue_date).await);
+    };
+    invoice.number = Some(range.format(n));
+    invoice.number_seq = Some(n);
+    invoice.range_id = Some(range.id);
+    Ok(())
+}
+
+async fn no_number(tx: &mut dyn TenantTx, pdv: PdvId, kind: DocumentKind, on: NaiveDate) -> CoreError {
+    match tx.sales().ranges(Some(pdv)).await {
+        Ok(ranges) => unusable(ranges.iter().find(|r| r.kind == kind && r.is_active), kind, on),
+        Err(e) => e,
+    }
 }
 
 /// Why no number can be taken from the PDV's active range (or its absence) on `on`.

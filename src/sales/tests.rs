@@ -86,11 +86,15 @@ async fn bad_input_and_forbidden_roles_never_open_a_transaction() {
     let bad = InvoiceInput { status: Some("PAID".into()), items: vec![line], ..Default::default() };
     assert_eq!(fields(app.sales.create_invoice(&owner, bad, None).await.unwrap_err()), ["status", "items[0].quantity"]);
     let pay = PaymentInput { amount: Decimal::new(1, 3), method: "cheque".into(), ..Default::default() };
-    assert_eq!(fields(app.sales.add_payment(&owner, InvoiceId::new(), pay, None).await.unwrap_err()), ["amount", "method"]);
+    assert_eq!(
+        fields(app.sales.add_payment(&owner, InvoiceId::new(), pay, None).await.unwrap_err()),
+        ["amount", "method"]
+    );
     let credit = CreditNoteInput { reason: " ".into(), ..Default::default() };
     assert_eq!(fields(app.sales.credit(&owner, InvoiceId::new(), credit, None).await.unwrap_err()), ["reason"]);
     assert!(Idempotency::new("con espacio", "x".into()).is_err());
-    let input = InvoiceInput { items: vec![LineInput { quantity: Decimal::ONE, ..Default::default() }], ..Default::default() };
+    let input =
+        InvoiceInput { items: vec![LineInput { quantity: Decimal::ONE, ..Default::default() }], ..Default::default() };
     for (role, forbidden) in [(Role::Viewer, true), (Role::Accountant, true)] {
         let err = app.sales.create_invoice(&actor(role), input.clone(), None).await.unwrap_err();
         assert_eq!(matches!(err, CoreError::Forbidden { .. }), forbidden);
@@ -109,11 +113,16 @@ async fn a_confirm_refused_for_stock_takes_no_number_and_saves_nothing() {
     tx.sales.expect_lock_invoice().returning(move |_| Ok(Some(locked.clone())));
     tx.sales.expect_sale_items().returning(|_, _| Ok(Default::default()));
     let customer = final_consumer(UserId::new(), Utc::now());
-    tx.contacts.expect_lock().returning(move |_| Ok(Some(customer.clone())));
+    tx.contacts.expect_by_id().returning(move |_| Ok(Some(customer.clone())));
+    tx.contacts.expect_lock().never();
     tx.stock.expect_settings().returning(|| Ok(Default::default()));
-    tx.stock.expect_apply().times(1).withf(|m, allowed| m.quantity < Quantity::ZERO && !allowed).returning(|_, _| Ok(None));
+    tx.stock
+        .expect_apply()
+        .times(1)
+        .withf(|m, allowed| m.quantity < Quantity::ZERO && !allowed)
+        .returning(|_, _| Ok(None));
     tx.stock.expect_levels().returning(|_| Ok(vec![]));
-    tx.sales.expect_take_number().never();
+    tx.sales.expect_stamp_invoice().never();
     tx.sales.expect_update_invoice().never();
     let store = TestStore::new(tx);
     let app = app(store.clone(), Mocks::default());
@@ -136,10 +145,12 @@ async fn a_confirm_above_the_credit_limit_touches_no_stock() {
     tx.sales.expect_sale_items().returning(|_, _| Ok(Default::default()));
     let mut customer = final_consumer(UserId::new(), Utc::now());
     customer.credit_limit = Some(Money::new(Decimal::from(1500)));
-    tx.contacts.expect_lock().returning(move |_| Ok(Some(customer.clone())));
+    let read = customer.clone();
+    tx.contacts.expect_by_id().returning(move |_| Ok(Some(read.clone())));
+    tx.contacts.expect_lock().times(1).returning(move |_| Ok(Some(customer.clone())));
     tx.sales.expect_open_balance().returning(|_| Ok(Money::new(Decimal::from(600))));
     tx.stock.expect_apply().never();
-    tx.sales.expect_take_number().never();
+    tx.sales.expect_stamp_invoice().never();
     let store = TestStore::new(tx);
     let app = app(store.clone(), Mocks::default());
     let err = app.sales.confirm(&actor(Role::Seller), invoice.id, false, None).await.unwrap_err();
@@ -158,7 +169,10 @@ async fn a_payment_above_the_balance_is_not_written() {
     let app = app(store.clone(), Mocks::default());
     let pay = PaymentInput { amount: Decimal::new(100001, 2), method: "cash".into(), ..Default::default() };
     let err = app.sales.add_payment(&actor(Role::Accountant), invoice.id, pay, None).await.unwrap_err();
-    assert!(matches!(err, CoreError::Conflict { code: "amount_exceeds_balance", field: Some("amount"), .. }), "{err:?}");
+    assert!(
+        matches!(err, CoreError::Conflict { code: "amount_exceeds_balance", field: Some("amount"), .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

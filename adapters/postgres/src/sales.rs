@@ -39,6 +39,21 @@ const TAKE_NUMBER: &str = "UPDATE numbering_ranges SET next_number = next_number
       AND valid_from <= $4 AND valid_to >= $4 \
     RETURNING *";
 
+/// `$1` tenant, `$2` invoice, `$3` PDV, `$4` date. The number is printed as `NumberingRange::format` does:
+/// the prefix and at least six digits.
+const STAMP_INVOICE: &str = "WITH r AS ( \
+      UPDATE numbering_ranges SET next_number = next_number + 1, updated_at = now() \
+      WHERE tenant_id = $1 AND pdv_id = $3 AND document_kind = 'invoice' AND is_active \
+        AND next_number <= range_to AND valid_from <= $4 AND valid_to >= $4 \
+      RETURNING *), \
+    n AS (SELECT id, next_number - 1 AS seq, prefix || CASE WHEN next_number - 1 >= 1000000 \
+          THEN (next_number - 1)::text ELSE lpad((next_number - 1)::text, 6, '0') END AS number FROM r), \
+    i AS (UPDATE invoices v SET number = n.number, number_seq = n.seq, range_id = n.id FROM n \
+          WHERE v.tenant_id = $1 AND v.id = $2 RETURNING 1), \
+    m AS (UPDATE inventory_movements v SET document_number = n.number FROM n \
+          WHERE v.tenant_id = $1 AND v.document_id = $2 AND v.document_number IS NULL RETURNING 1) \
+    SELECT r.*, (SELECT count(*) FROM i) AS stamped FROM r";
+
 const INSERT_INVOICE: &str = "INSERT INTO invoices (tenant_id, id, invoice_type, pdv_id, customer_id, seller_id, \
     number, number_seq, range_id, status, issue_date, due_date, notes, currency, subtotal, discount_total, \
     taxes_total, withholdings_total, total_amount, paid_amount, credited_amount, refunded_amount, created_by, \
@@ -222,6 +237,25 @@ impl SalesRepo for PgTx {
         Ok(items)
     }
 
+    async fn stamp_invoice(
+        &mut self,
+        invoice: InvoiceId,
+        pdv: PdvId,
+        on: NaiveDate,
+    ) -> CoreResult<Option<(NumberingRange, i64)>> {
+        let tenant = self.tenant_id()?;
+        let row = sqlx::query(STAMP_INVOICE)
+            .bind(tenant)
+            .bind(invoice.as_uuid())
+            .bind(pdv.as_uuid())
+            .bind(on)
+            .fetch_optional(self.conn())
+            .await
+            .map_err(db_err)?;
+        let Some(range) = row.as_ref().map(range).transpose().map_err(db_err)? else { return Ok(None) };
+        Ok(Some((range.clone(), range.next_number - 1)))
+    }
+
     async fn insert_invoice(&mut self, invoice: &Invoice) -> CoreResult<()> {
         let tenant = self.tenant_id()?;
         let q = sqlx::query(INSERT_INVOICE).bind(tenant).bind(invoice.id.as_uuid());
@@ -242,7 +276,8 @@ impl SalesRepo for PgTx {
             .await?;
             return self.insert_lines(invoice.id, &invoice.lines).await;
         }
-        if invoice.lines.is_empty() {
+        // Credited quantities only grow: none credited means none changed.
+        if invoice.lines.iter().all(|l| l.credited_quantity == Quantity::ZERO) {
             return Ok(());
         }
         sqlx::query(SET_CREDITED)

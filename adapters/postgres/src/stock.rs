@@ -90,21 +90,6 @@ impl StockRepo for PgTx {
         Ok(Some(Movement { balance_after: Quantity::new(balance), unit_cost: cost.map(Money::new), ..m.clone() }))
     }
 
-    async fn label_document(&mut self, document_id: Uuid, number: &str) -> CoreResult<()> {
-        let tenant = self.tenant_id()?;
-        sqlx::query(
-            "UPDATE inventory_movements SET document_number = $3 \
-             WHERE tenant_id = $1 AND document_id = $2 AND document_number IS NULL",
-        )
-        .bind(tenant)
-        .bind(document_id)
-        .bind(number)
-        .execute(self.conn())
-        .await
-        .map_err(db_err)?;
-        Ok(())
-    }
-
     async fn set_min(&mut self, item: Item, pdv: PdvId, min: Quantity, at: DateTime<Utc>) -> CoreResult<StockLevel> {
         let tenant = self.tenant_id()?;
         let row = sqlx::query(SET_MIN)

@@ -101,6 +101,30 @@ impl SalesRepo for MemTx {
         Ok(Some((range.clone(), n)))
     }
 
+    async fn stamp_invoice(
+        &mut self,
+        invoice: InvoiceId,
+        pdv: PdvId,
+        on: NaiveDate,
+    ) -> CoreResult<Option<(NumberingRange, i64)>> {
+        let Some((range, n)) = self.take_number(pdv, DocumentKind::Invoice, on).await? else { return Ok(None) };
+        let number = range.format(n);
+        let data = self.tenant_data()?;
+        if let Some(stored) = data.invoices.get_mut(&invoice) {
+            stored.number = Some(number.clone());
+            stored.number_seq = Some(n);
+            stored.range_id = Some(range.id);
+        }
+        for m in data
+            .movements
+            .iter_mut()
+            .filter(|m| m.document_id == Some(invoice.as_uuid()) && m.document_number.is_none())
+        {
+            m.document_number = Some(number.clone());
+        }
+        Ok(Some((range, n)))
+    }
+
     async fn sale_items(&mut self, products: &[ProductId], variants: &[VariantId]) -> CoreResult<SaleItems> {
         let data = self.tenant_data()?;
         let mut found: Vec<_> = data.products.values().filter(|p| products.contains(&p.id)).cloned().collect();

@@ -57,14 +57,6 @@ impl StockRepo for MemTx {
         Ok(Some(movement))
     }
 
-    async fn label_document(&mut self, document_id: uuid::Uuid, number: &str) -> CoreResult<()> {
-        let data = self.tenant_data()?;
-        for m in data.movements.iter_mut().filter(|m| m.document_id == Some(document_id)) {
-            m.document_number = Some(number.to_string());
-        }
-        Ok(())
-    }
-
     async fn set_min(&mut self, item: Item, pdv: PdvId, min: Quantity, at: DateTime<Utc>) -> CoreResult<StockLevel> {
         let row = self.stock_row(item, pdv, at)?;
         row.min_quantity = min;
