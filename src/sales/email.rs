@@ -106,7 +106,7 @@ impl SalesService {
     pub async fn send_email(&self, actor: &Actor, id: InvoiceId, input: SendInvoice) -> CoreResult<InvoiceEmail> {
         actor.require(Permission::InvoicePay)?;
         let mut checks = crate::kernel::error::Checks::new();
-        let to = input.to.as_deref().map(|t| checks.take(validate::email("to_email", t))).flatten();
+        let to = input.to.as_deref().and_then(|t| checks.take(validate::email("to_email", t)));
         let subject = checks.take(validate::optional_text("subject", input.subject.as_deref(), 200)).flatten();
         let message = checks.take(validate::optional_text("message", input.message.as_deref(), 2000)).flatten();
         checks.finish()?;

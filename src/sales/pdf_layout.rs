@@ -166,7 +166,7 @@ impl Writer {
         let (start, size) = (self.out.len(), self.offsets.len() + 1);
         let mut tail = format!("xref\n0 {size}\n0000000000 65535 f \n");
         for offset in &self.offsets {
-            let _ = write!(tail, "{offset:010} 00000 n \n");
+            let _ = writeln!(tail, "{offset:010} 00000 n ");
         }
         let _ = write!(tail, "trailer\n<< /Size {size} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{start}\n%%EOF\n");
         self.out.extend_from_slice(tail.as_bytes());

@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 /// $1 tenant, $2 id of a new stock row, $3 product, $4 variant, $5 PDV, $6 quantity (signed),
 /// $7 allow negative, $8 unit cost, $9 time, $10 movement id, $11 type, $12..$15 document type, id,
-/// number and notes, $16 author.
+/// number and notes, $16 author, $17 the item id (the variant, else the product: computed here, because
+/// a generic plan cannot use the unique index with `coalesce($4, $3)` as its key and would scan the table).
 ///
 /// A fresh row (quantity 0 plus the movement) is proposed when the result may be negative, when it is
 /// not, or when the row exists (then the conflict path decides); the update applies only when the
@@ -27,7 +28,7 @@ const APPLY: &str = "WITH level AS ( \
     SELECT $1, $2, $3, $4, $5, $6::numeric, \
            CASE WHEN $8::numeric IS NOT NULL AND $6 > 0 THEN round($8, 2) ELSE 0 END, $9 \
     WHERE $7::bool OR $6 >= 0 OR EXISTS (SELECT 1 FROM stocks x \
-          WHERE x.tenant_id = $1 AND x.pdv_id = $5 AND x.item_id = coalesce($4, $3)) \
+          WHERE x.tenant_id = $1 AND x.pdv_id = $5 AND x.item_id = $17) \
     ON CONFLICT (tenant_id, pdv_id, item_id) DO UPDATE SET \
         quantity = s.quantity + EXCLUDED.quantity, \
         avg_cost = CASE WHEN $8 IS NOT NULL AND EXCLUDED.quantity > 0 \
@@ -81,6 +82,7 @@ impl StockRepo for PgTx {
             .bind(&m.document_number)
             .bind(&m.notes)
             .bind(m.created_by.as_uuid())
+            .bind(m.item.variant_id.map_or(m.item.product_id.as_uuid(), |v| v.as_uuid()))
             .fetch_optional(self.conn())
             .await
             .map_err(db_err)?;

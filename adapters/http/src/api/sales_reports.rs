@@ -208,6 +208,7 @@ impl SalesReportsApi {
 
     /// The best-selling products of `period` (day, week, month) or of `start_date`..`end_date` (every role).
     #[oai(path = "/invoices/reports/top-products", method = "get", operation_id = "sales_top_products")]
+    #[allow(clippy::too_many_arguments)]
     async fn top_products(
         &self,
         auth: BearerAuth,

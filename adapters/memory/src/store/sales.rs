@@ -73,7 +73,7 @@ impl SalesRepo for MemTx {
         let data = self.tenant_data()?;
         let mut rows: Vec<NumberingRange> =
             data.ranges.values().filter(|r| pdv.is_none_or(|p| r.pdv_id == p)).cloned().collect();
-        rows.sort_by(|a, b| (b.is_active, b.created_at, b.id).cmp(&(a.is_active, a.created_at, a.id)));
+        rows.sort_by_key(|r| std::cmp::Reverse((r.is_active, r.created_at, r.id)));
         Ok(rows)
     }
     async fn delete_range(&mut self, id: NumberingRangeId) -> CoreResult<()> {
@@ -183,7 +183,7 @@ impl SalesRepo for MemTx {
             .filter(|i| matches(data, i, query, true))
             .filter(|i| query.before.is_none_or(|b| (i.created_at, i.id) < b))
             .collect();
-        rows.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
         rows.truncate(query.limit as usize);
         Ok(rows
             .into_iter()
