@@ -44,6 +44,8 @@ pub struct InvoiceInput {
     pub status: Option<String>,
     /// Owner or admin confirming above the customer's credit limit.
     pub override_credit_limit: bool,
+    /// The member credited with the sale (default: the one creating it).
+    pub seller_id: Option<Uuid>,
     pub items: Vec<LineInput>,
 }
 
@@ -51,6 +53,7 @@ pub struct InvoiceInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoicePatch {
     pub pdv_id: Option<Uuid>,
+    pub seller_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
     pub issue_date: Option<NaiveDate>,
     pub due_date: Field<NaiveDate>,

@@ -46,6 +46,20 @@ pub(super) async fn customer_of(tx: &mut dyn TenantTx, id: Uuid, field: &str) ->
     }
 }
 
+/// The seller credited with a sale: an active member of the company (422 otherwise).
+async fn seller_of(ctx: &crate::app::Ctx, actor: &Actor, id: Option<Uuid>) -> CoreResult<UserId> {
+    let Some(id) = id.map(UserId::from_uuid).filter(|id| *id != actor.user) else { return Ok(actor.user) };
+    let tenant = actor.tenant;
+    let member = crate::ports::in_global(ctx.store(), move |tx| {
+        Box::pin(async move { tx.memberships().find(id, tenant).await })
+    })
+    .await?;
+    match member {
+        Some(m) if m.is_active => Ok(id),
+        _ => Err(CoreError::invalid("seller_id", "unknown_seller", "no active member of this company has this id")),
+    }
+}
+
 /// The due date: the one given (not before the issue date), else issue date + the customer's terms.
 fn due_date(issue: NaiveDate, given: Option<NaiveDate>, customer: &Contact) -> CoreResult<Option<NaiveDate>> {
     match given {
@@ -110,6 +124,7 @@ impl SalesService {
         if open && input.override_credit_limit {
             actor.require(Permission::SalesManage)?;
         }
+        let seller = seller_of(&self.ctx, actor, input.seller_id).await?;
         let (actor, now, today) = (*actor, self.ctx.now(), self.today());
         in_tenant(self.ctx.store(), &actor, move |tx| {
             Box::pin(async move {
@@ -127,7 +142,7 @@ impl SalesService {
                     kind: InvoiceType::Sale,
                     pdv_id: pdv.id,
                     customer_id: customer.id,
-                    seller_id: actor.user,
+                    seller_id: seller,
                     number: None,
                     number_seq: None,
                     range_id: None,
@@ -227,6 +242,10 @@ impl SalesService {
             check_lines(&mut checks, items);
         }
         checks.finish()?;
+        let seller = match patch.seller_id {
+            Some(s) => Some(seller_of(&self.ctx, actor, Some(s)).await?),
+            None => None,
+        };
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
@@ -234,6 +253,9 @@ impl SalesService {
                     tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
                 if invoice.status != InvoiceStatus::Draft {
                     return Err(CoreError::conflict("invoice_not_draft", "only a DRAFT invoice can be changed"));
+                }
+                if let Some(seller) = seller {
+                    invoice.seller_id = seller;
                 }
                 if let Some(pdv) = patch.pdv_id {
                     invoice.pdv_id = crate::inventory::active_pdv(tx, pdv, "pdv_id").await?.id;

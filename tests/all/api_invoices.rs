@@ -306,7 +306,17 @@ async fn roles_on_invoices(t: TestApp) {
     let body = invoice_body(&shop, "DRAFT", json!([line(&p, "1")]));
     let (_, viewer, _) = t.member(&shop.o, "viewer").await;
     let (_, accountant, _) = t.member(&shop.o, "accountant").await;
-    let (_, seller, _) = t.member(&shop.o, "seller").await;
+    let (seller_id, seller, _) = t.member(&shop.o, "seller").await;
+    let mut credited = body.clone();
+    credited["seller_id"] = json!(seller_id);
+    let sold = t.post("/invoices", shop.token(), credited).await.expect(201);
+    assert_eq!(sold["seller_id"], json!(seller_id), "the sale is credited to the member named");
+    let listed = t.get(&format!("/invoices?seller_id={seller_id}"), shop.token()).await.expect(200);
+    assert_eq!(listed["total"], 1);
+    let mut stranger = body.clone();
+    stranger["seller_id"] = json!(uuid::Uuid::now_v7());
+    let e = t.post("/invoices", shop.token(), stranger).await.problem(422, "validation_failed");
+    assert_eq!((s(&e["errors"][0]["field"]), s(&e["errors"][0]["code"])), ("seller_id", "unknown_seller"));
     for reader in [&viewer, &accountant, &seller] {
         t.get(&url, Some(reader)).await.expect(200);
         t.get("/invoices/reports/comparison", Some(reader)).await.expect(200);

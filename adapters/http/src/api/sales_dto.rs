@@ -57,6 +57,8 @@ pub struct InvoiceIn {
     pub status: Option<String>,
     /// Owner or admin: confirm above the customer's credit limit (recorded).
     pub override_credit_limit: Option<bool>,
+    /// The member credited with the sale (default: the one creating it).
+    pub seller_id: Option<Uuid>,
     pub items: Vec<LineIn>,
 }
 
@@ -70,6 +72,7 @@ impl From<InvoiceIn> for InvoiceInput {
             notes: i.notes,
             status: i.status,
             override_credit_limit: i.override_credit_limit.unwrap_or(false),
+            seller_id: i.seller_id,
             items: i.items.into_iter().map(Into::into).collect(),
         }
     }
@@ -87,6 +90,7 @@ fn field<T>(v: MaybeUndefined<T>) -> Field<T> {
 #[derive(Object)]
 pub struct InvoicePatchIn {
     pub pdv_id: Option<Uuid>,
+    pub seller_id: Option<Uuid>,
     pub customer_id: Option<Uuid>,
     pub issue_date: Option<NaiveDate>,
     pub due_date: MaybeUndefined<NaiveDate>,
@@ -99,6 +103,7 @@ impl From<InvoicePatchIn> for InvoicePatch {
     fn from(p: InvoicePatchIn) -> Self {
         InvoicePatch {
             pdv_id: p.pdv_id,
+            seller_id: p.seller_id,
             customer_id: p.customer_id,
             issue_date: p.issue_date,
             due_date: field(p.due_date),
