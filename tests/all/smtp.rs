@@ -82,7 +82,9 @@ async fn smtp_mailer_attaches_files() {
     let Some((url, maildir)) = sink() else { return };
     let mailer = SmtpMailer::new(&url, "Ally360 <no-reply@ally360.test>").unwrap();
     let to = format!("smtp-{}@example.com", unique());
-    let pdf = b"%PDF-1.4 factura de prueba".to_vec();
+    // Binary content, as a PDF's is: it travels base64-encoded.
+    let mut pdf = b"%PDF-1.4\n%".to_vec();
+    pdf.extend((0..=255u8).rev());
     let email = Email {
         to: to.clone(),
         subject: "Factura F-000001".into(),
