@@ -27,8 +27,8 @@ pub struct ObjectInfo {
 /// Stores objects by key.
 ///
 /// Contract: a presigned PUT URL accepts one upload to exactly that key until it expires; a tampered
-/// or expired URL is refused by the store; `stat` of a missing key is `Ok(None)`; `delete` of a
-/// missing key is `Ok`.
+/// or expired URL is refused by the store; `stat` and `get` of a missing key are `Ok(None)`; `delete`
+/// of a missing key is `Ok`.
 #[cfg_attr(test, mockall::automock)]
 #[async_trait::async_trait]
 pub trait ObjectStore: Send + Sync {
@@ -38,6 +38,8 @@ pub trait ObjectStore: Send + Sync {
     async fn presign_get(&self, key: &str, ttl: Duration) -> CoreResult<PresignedUrl>;
     /// Size and type of a stored object.
     async fn stat(&self, key: &str) -> CoreResult<Option<ObjectInfo>>;
+    /// The bytes of a stored object (for the service's own use, e.g. a logo printed on a PDF).
+    async fn get(&self, key: &str) -> CoreResult<Option<Vec<u8>>>;
     /// Copies an object inside the store (content and content type); `from` stays.
     async fn copy(&self, from: &str, to: &str) -> CoreResult<()>;
     /// Removes an object.

@@ -79,7 +79,7 @@ async fn document(ctx: &Ctx, tenant: TenantId, id: InvoiceId) -> CoreResult<Invo
     .await?;
     Ok(InvoiceDocument {
         company: company_block(&company),
-        logo_jpeg: None,
+        logo_jpeg: logo(ctx, &company).await,
         customer: customer_block(&customer),
         pdv_name: pdv,
         taxes: tax_summary(&invoice),
@@ -87,6 +87,19 @@ async fn document(ctx: &Ctx, tenant: TenantId, id: InvoiceId) -> CoreResult<Invo
         invoice,
         range,
     })
+}
+
+/// The company's logo when it is a JPEG (the PDF embeds JPEG as is; other formats are left out). A store
+/// that fails leaves the logo out rather than the invoice unprinted.
+async fn logo(ctx: &Ctx, company: &Company) -> Option<Vec<u8>> {
+    let key = company.logo_key.as_deref()?;
+    match ctx.ports.objects.get(key).await {
+        Ok(bytes) => bytes.filter(|b| b.starts_with(&[0xFF, 0xD8, 0xFF])),
+        Err(e) => {
+            tracing::warn!(error = %e, "company logo unreadable; invoice printed without it");
+            None
+        }
+    }
 }
 
 fn file_name(invoice: &Invoice) -> String {

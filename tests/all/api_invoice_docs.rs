@@ -135,8 +135,23 @@ fn pdf_text(bytes: &[u8]) -> String {
     doc.extract_text(&pages).expect("text")
 }
 
+/// Uploads `jpeg` as the company's logo through the presigned flow.
+async fn jpeg_logo(t: &TestApp, token: &str, jpeg: Vec<u8>) {
+    let body = json!({"filename": "logo.jpg", "content_type": "image/jpeg"});
+    let ticket = t.post("/company/me/logo/upload-url", Some(token), body).await.expect(200);
+    let url = s(&ticket["upload_url"]).trim_start_matches("http://localhost").to_string();
+    let put = t.client.put(url).content_type("image/jpeg").body(jpeg).send().await;
+    put.assert_status_is_ok();
+    t.post("/company/me/logo/confirm", Some(token), json!({"key": ticket["key"]})).await.expect(200);
+}
+
 async fn the_pdf_is_real_and_reaches_the_customer(t: TestApp) {
     let shop = shop(&t).await;
+    // SOI, APP0, a baseline frame header (20 × 40, 3 components), EOI: what the PDF needs of a JPEG.
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x4A, 0x46];
+    jpeg.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x14, 0x00, 0x28, 0x03]);
+    jpeg.extend_from_slice(&[1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]);
+    jpeg_logo(&t, &shop.o.context, jpeg.clone()).await;
     let customer = client(&t, &shop.o, "Muñoz Peñalosa", json!({"id_type": "CC", "id_number": "1020304050"})).await;
     let p = product(&t, &shop.o, "PDF-1", &shop.pdv, "10", "100000").await;
     let body = json!({"pdv_id": shop.pdv, "customer_id": customer, "status": "OPEN", "items": [line(&p, "1")]});
@@ -144,6 +159,9 @@ async fn the_pdf_is_real_and_reaches_the_customer(t: TestApp) {
     let (kind, bytes) = pdf_of(&t, &shop.o.context, &id(&inv)).await;
     assert_eq!(kind, "application/pdf");
     assert!(bytes.starts_with(b"%PDF-"));
+    let raw = String::from_utf8_lossy(&bytes).to_string();
+    assert!(raw.contains("/Subtype /Image /Width 40 /Height 20") && raw.contains("/DCTDecode"), "the logo is printed");
+    assert!(bytes.windows(jpeg.len()).any(|w| w == jpeg.as_slice()), "as the very JPEG uploaded");
     let text = pdf_text(&bytes);
     for expected in ["F-000001", "$ 119.000,00", "Muñoz Peñalosa", "Resolución DIAN 18760000001", "Producto PDF-1"] {
         assert!(text.contains(expected), "the PDF text has {expected:?}: {text}");

@@ -117,6 +117,7 @@ pub async fn object_store_suite(store: &dyn ObjectStore, browser: &dyn Browser) 
     assert_eq!(store.stat(&key).await.unwrap(), None, "refused uploads store nothing");
     let bytes: Vec<u8> = (0..2048u32).map(|i| (i % 251) as u8).collect();
     assert_eq!(browser.put(&put.url, "image/png", bytes.clone()).await, 200);
+    assert_eq!(store.get(&key).await.unwrap(), Some(bytes.clone()), "the service reads what was uploaded");
     let info = store.stat(&key).await.unwrap().expect("stored");
     assert_eq!((info.size, info.content_type.as_deref()), (2048, Some("image/png")));
     let get = store.presign_get(&key, Duration::from_secs(60)).await.unwrap();
@@ -133,6 +134,7 @@ pub async fn object_store_suite(store: &dyn ObjectStore, browser: &dyn Browser) 
     store.delete(&copy).await.unwrap();
     store.delete(&key).await.unwrap();
     assert_eq!(store.stat(&key).await.unwrap(), None);
+    assert_eq!(store.get(&key).await.unwrap(), None);
     store.delete(&key).await.unwrap();
     store.ping().await.unwrap();
 }

@@ -82,6 +82,9 @@ impl ObjectStore for MemoryObjectStore {
         let objects = self.objects.lock().map_err(CoreError::internal)?;
         Ok(objects.get(key).map(|(b, ct)| ObjectInfo { size: b.len() as u64, content_type: ct.clone() }))
     }
+    async fn get(&self, key: &str) -> CoreResult<Option<Vec<u8>>> {
+        Ok(self.objects.lock().map_err(CoreError::internal)?.get(key).map(|(b, _)| b.clone()))
+    }
     async fn copy(&self, from: &str, to: &str) -> CoreResult<()> {
         let mut objects = self.objects.lock().map_err(CoreError::internal)?;
         let object = objects.get(from).cloned().ok_or(CoreError::NotFound { entity: "object" })?;

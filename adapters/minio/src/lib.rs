@@ -116,6 +116,19 @@ impl ObjectStore for S3ObjectStore {
         }
     }
 
+    async fn get(&self, key: &str) -> CoreResult<Option<Vec<u8>>> {
+        let got = self.internal.get_object(&self.bucket, key).map_err(CoreError::internal)?.build().send().await;
+        match got {
+            Ok(r) => {
+                let content = r.content().map_err(unavailable)?;
+                let bytes = content.to_segmented_bytes().await.map_err(unavailable)?;
+                Ok(Some(bytes.to_bytes().to_vec()))
+            }
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     async fn copy(&self, from: &str, to: &str) -> CoreResult<()> {
         let bucket = minio::s3::types::BucketName::new(self.bucket.clone()).map_err(CoreError::internal)?;
         let object = minio::s3::types::ObjectKey::new(from).map_err(CoreError::internal)?;
