@@ -3,7 +3,7 @@
 
 use super::repo::{ListSort, NameQuery};
 use crate::app::Ctx;
-use crate::kernel::{validate, CoreError, CoreResult, FieldError};
+use crate::kernel::{time_key, time_of_key, validate, CoreError, CoreResult, FieldError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ pub(super) fn name_query(mut query: NameQuery) -> CoreResult<NameQuery> {
 /// 422 unless a creation-ordered cursor carries a time (microseconds since the epoch).
 pub(super) fn created_cursor(sort: ListSort, after: &super::repo::After) -> CoreResult<()> {
     if let (ListSort::Created, Some((key, _))) = (sort, after) {
-        key.parse::<i64>().map_err(|_| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
+        time_of_key(key)?;
     }
     Ok(())
 }
@@ -53,6 +53,6 @@ pub(super) fn created_cursor(sort: ListSort, after: &super::repo::After) -> Core
 pub(super) fn sort_key(sort: ListSort, name: &str, created: DateTime<Utc>, id: uuid::Uuid) -> (String, uuid::Uuid) {
     match sort {
         ListSort::Name => (name.to_lowercase(), id),
-        ListSort::Created => (created.timestamp_micros().to_string(), id),
+        ListSort::Created => (time_key(created), id),
     }
 }

@@ -66,7 +66,7 @@ impl InventoryService {
             })
         })
         .await?;
-        let page = KeysetPage::cut(rows, limit, |m| (m.created_at.timestamp_micros().to_string(), m.id.as_uuid()));
+        let page = KeysetPage::cut(rows, limit, |m| (time_key(m.created_at), m.id.as_uuid()));
         let (mut balance, mut value) = (opening.0.value(), opening.1.amount());
         let lines = page
             .items

@@ -10,5 +10,5 @@ mod transfers;
 
 pub use kardex::{Kardex, KardexLine};
 pub(crate) use service::active_pdv;
-pub use service::{movement_position, InventoryService, MovementInput, TransferInput, TransferLine};
+pub use service::{InventoryService, MovementInput, TransferInput, TransferLine};
 pub use transfers::{ProductStock, Transfer};

@@ -8,7 +8,6 @@ use crate::catalog::model::Product;
 use crate::kernel::error::Checks;
 use crate::kernel::*;
 use crate::ports::{in_tenant, TenantTx};
-use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -237,13 +236,6 @@ impl InventoryService {
         let rows =
             in_tenant(self.ctx.store(), actor, move |tx| Box::pin(async move { tx.stock().movements(&query).await }))
                 .await?;
-        Ok(KeysetPage::cut(rows, limit, |m| (m.created_at.timestamp_micros().to_string(), m.id.as_uuid())))
+        Ok(KeysetPage::cut(rows, limit, |m| (time_key(m.created_at), m.id.as_uuid())))
     }
-}
-
-/// The keyset position of a movement from a cursor's key (microseconds) and id.
-pub fn movement_position(key: &str, id: Uuid) -> CoreResult<(DateTime<Utc>, MovementId)> {
-    let micros = key.parse::<i64>().ok().and_then(DateTime::from_timestamp_micros);
-    let at = micros.ok_or_else(|| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
-    Ok((at, MovementId::from_uuid(id)))
 }

@@ -13,4 +13,4 @@ pub use error::{CoreError, CoreResult, FieldError};
 pub use field::Field;
 pub use ids::*;
 pub use money::{Money, Quantity};
-pub use page::{decode_key, encode_key, Cursor, KeysetPage, Page, PageRequest};
+pub use page::{decode_key, encode_key, time_key, time_of_key, Cursor, KeysetPage, Page, PageRequest};

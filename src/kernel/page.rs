@@ -1,6 +1,7 @@
 //! Bounded lists: one pagination contract everywhere (default 20, maximum 100, 422 outside).
 
 use super::error::{CoreError, CoreResult, FieldError};
+use chrono::{DateTime, Utc};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -127,6 +128,17 @@ impl<T> KeysetPage<T> {
         };
         Self { items: rows, next }
     }
+}
+
+/// The sort key of a row listed by time: microseconds since the epoch, the precision the database keeps.
+pub fn time_key(at: DateTime<Utc>) -> String {
+    at.timestamp_micros().to_string()
+}
+
+/// Reads a [`time_key`] back from a cursor; 422 `invalid_cursor` when it is not one.
+pub fn time_of_key(key: &str) -> CoreResult<DateTime<Utc>> {
+    let micros = key.parse::<i64>().ok().and_then(DateTime::from_timestamp_micros);
+    micros.ok_or_else(|| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))
 }
 
 /// The opaque wire form of a keyset position: the sort key in hex, a dot, the id.

@@ -1,7 +1,7 @@
 //! Credit notes (notas crédito): a full or partial reversal of an OPEN or PAID invoice, numbered from
 //! the PDV's credit-note range. What it credits first lowers the balance due; the rest is refunded.
 
-use super::invoices::found;
+use super::invoices::{found, locked};
 use super::lifecycle::{per_item, sale_costs, DocumentMove};
 use super::model::*;
 use super::pricing::{remainder, reprice};
@@ -185,8 +185,7 @@ impl SalesService {
                     let invoice = found(tx, note.invoice_id).await?;
                     return Ok(CreditReceipt { note, invoice });
                 }
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 if !matches!(invoice.status, InvoiceStatus::Open | InvoiceStatus::Paid) {
                     return Err(CoreError::conflict(
                         "invoice_not_creditable",

@@ -9,7 +9,7 @@ use crate::contacts::model::{Contact, ContactType};
 use crate::kernel::error::Checks;
 use crate::kernel::*;
 use crate::ports::{in_tenant, TenantTx};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use uuid::Uuid;
 
 /// An invoice with everything a reader of one invoice sees.
@@ -91,11 +91,9 @@ pub(super) async fn found(tx: &mut dyn TenantTx, id: InvoiceId) -> CoreResult<In
     tx.sales().invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })
 }
 
-/// The keyset position of an invoice in lists (newest first).
-pub fn invoice_position(key: &str, id: Uuid) -> CoreResult<(DateTime<Utc>, InvoiceId)> {
-    let micros = key.parse::<i64>().ok().and_then(DateTime::from_timestamp_micros);
-    let at = micros.ok_or_else(|| CoreError::invalid("cursor", "invalid_cursor", "the cursor is not valid"))?;
-    Ok((at, InvoiceId::from_uuid(id)))
+/// The same, with the invoice row locked until the transaction ends.
+pub(super) async fn locked(tx: &mut dyn TenantTx, id: InvoiceId) -> CoreResult<Invoice> {
+    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })
 }
 
 impl SalesService {
@@ -223,9 +221,7 @@ impl SalesService {
         })
         .await?;
         let total = counts.iter().map(|(_, n)| n).sum();
-        let page = KeysetPage::cut(rows, limit, |r| {
-            (r.invoice.created_at.timestamp_micros().to_string(), r.invoice.id.as_uuid())
-        });
+        let page = KeysetPage::cut(rows, limit, |r| (time_key(r.invoice.created_at), r.invoice.id.as_uuid()));
         Ok(InvoiceList { page, total, counts })
     }
 
@@ -249,8 +245,7 @@ impl SalesService {
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 if invoice.status != InvoiceStatus::Draft {
                     return Err(CoreError::conflict("invoice_not_draft", "only a DRAFT invoice can be changed"));
                 }

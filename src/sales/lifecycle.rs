@@ -4,7 +4,7 @@
 //! cannot deadlock, and the range row, the only one every confirm of a PDV shares, is held for the
 //! shortest time (one statement and the commit).
 
-use super::invoices::{detail, InvoiceDetail};
+use super::invoices::{detail, locked, InvoiceDetail};
 use super::model::*;
 use super::repo::SaleItems;
 use super::service::{finish_key, number_invoice, replayed, Idempotency, SalesService};
@@ -199,8 +199,7 @@ impl SalesService {
                     let invoice = super::invoices::found(tx, InvoiceId::from_uuid(done)).await?;
                     return detail(tx, invoice).await;
                 }
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 if invoice.status != InvoiceStatus::Draft {
                     return Err(CoreError::conflict(
                         "invoice_not_draft",
@@ -228,8 +227,7 @@ impl SalesService {
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 match invoice.status {
                     InvoiceStatus::Void => {
                         return Err(CoreError::conflict("invoice_void", "the invoice is already void"))

@@ -26,7 +26,7 @@ pub use credit_notes::{CreditLineInput, CreditNoteInput, CreditReceipt};
 pub(crate) use email::deliver_invoice_email;
 pub use email::SendInvoice;
 pub use input::{InvoiceInput, InvoicePatch, LineInput, MAX_LINES};
-pub use invoices::{invoice_position, InvoiceDetail, InvoiceList};
+pub use invoices::{InvoiceDetail, InvoiceList};
 pub use payments::{PaymentInput, PaymentReceipt};
 pub use report_service::{Bucket, Comparison, MonthlyStatus, Period, SalesSummary, MAX_REPORT_DAYS};
 pub use service::{Idempotency, NextNumber, RangeInput, SalesService};

@@ -1,7 +1,7 @@
 //! Payments against an OPEN invoice, checked and written under the invoice's row lock so concurrent
 //! payments can never pay more than is owed; voiding one reopens the balance.
 
-use super::invoices::found;
+use super::invoices::{found, locked};
 use super::model::*;
 use super::service::{finish_key, replayed, Idempotency, SalesService};
 use crate::kernel::error::Checks;
@@ -69,8 +69,7 @@ impl SalesService {
                     let invoice = found(tx, payment.invoice_id).await?;
                     return Ok(PaymentReceipt { payment, invoice });
                 }
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 match invoice.status {
                     InvoiceStatus::Draft => {
                         return Err(CoreError::conflict("invoice_not_confirmed", "confirm the invoice first"))
@@ -150,8 +149,7 @@ impl SalesService {
         let (user, now) = (actor.user, self.ctx.now());
         in_tenant(self.ctx.store(), actor, move |tx| {
             Box::pin(async move {
-                let mut invoice =
-                    tx.sales().lock_invoice(id).await?.ok_or(CoreError::NotFound { entity: "invoice" })?;
+                let mut invoice = locked(tx, id).await?;
                 let mut payment = tx
                     .sales()
                     .payment(payment)

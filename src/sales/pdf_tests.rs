@@ -71,34 +71,13 @@ fn document(status: InvoiceStatus, lines: usize) -> InvoiceDocument {
         updated_at: now,
     };
     let invoice = Invoice {
-        id: InvoiceId::new(),
-        kind: InvoiceType::Sale,
         pdv_id: pdv,
-        customer_id: ContactId::new(),
-        seller_id: user,
-        number: issued.then(|| "F-000001".to_string()),
         number_seq: issued.then_some(1),
         range_id: issued.then_some(range.id),
-        status,
         issue_date: date(1, 15),
         due_date: Some(date(2, 14)),
         notes: Some("Gracias por su compra.\nConsignar a la cuenta de ahorros 123-456 (Bancolombia).".to_string()),
-        currency: "COP".to_string(),
-        totals: Totals::of(lines.iter().map(|l| &l.amounts)),
-        paid_amount: Money::ZERO,
-        credited_amount: Money::ZERO,
-        refunded_amount: Money::ZERO,
-        lines,
-        created_by: user,
-        confirmed_by: None,
-        confirmed_at: None,
-        voided_by: None,
-        voided_at: None,
-        void_reason: None,
-        credit_override_by: None,
-        updated_by: user,
-        created_at: now,
-        updated_at: now,
+        ..super::tests::invoice(status, lines)
     };
     InvoiceDocument {
         company: PartyBlock {

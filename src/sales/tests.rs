@@ -15,8 +15,6 @@ fn actor(role: Role) -> Actor {
 }
 
 fn draft(status: InvoiceStatus, total: i64) -> Invoice {
-    let now = Utc::now();
-    let user = UserId::new();
     let amounts = LineAmounts {
         gross: Money::new(Decimal::from(total)),
         base: Money::new(Decimal::from(total)),
@@ -38,6 +36,13 @@ fn draft(status: InvoiceStatus, total: i64) -> Invoice {
         taxes: vec![],
         credited_quantity: Quantity::ZERO,
     };
+    invoice(status, vec![line])
+}
+
+/// An invoice of `lines` in `status` with "F-000001" unless a draft, issued today (shared by the PDF tests).
+pub(super) fn invoice(status: InvoiceStatus, lines: Vec<InvoiceLine>) -> Invoice {
+    let now = Utc::now();
+    let user = UserId::new();
     Invoice {
         id: InvoiceId::new(),
         kind: InvoiceType::Sale,
@@ -52,11 +57,11 @@ fn draft(status: InvoiceStatus, total: i64) -> Invoice {
         due_date: None,
         notes: None,
         currency: "COP".into(),
-        totals: Totals::of([&amounts]),
+        totals: Totals::of(lines.iter().map(|l| &l.amounts)),
         paid_amount: Money::ZERO,
         credited_amount: Money::ZERO,
         refunded_amount: Money::ZERO,
-        lines: vec![line],
+        lines,
         created_by: user,
         confirmed_by: None,
         confirmed_at: None,

@@ -54,28 +54,6 @@ const STAMP_INVOICE: &str = "WITH r AS ( \
           WHERE v.tenant_id = $1 AND v.document_id = $2 AND v.document_number IS NULL RETURNING 1) \
     SELECT r.*, (SELECT count(*) FROM i) AS stamped FROM r";
 
-const INSERT_INVOICE: &str = "INSERT INTO invoices (tenant_id, id, invoice_type, pdv_id, customer_id, seller_id, \
-    number, number_seq, range_id, status, issue_date, due_date, notes, currency, subtotal, discount_total, \
-    taxes_total, withholdings_total, total_amount, paid_amount, credited_amount, refunded_amount, created_by, \
-    updated_by, confirmed_by, confirmed_at, voided_by, voided_at, void_reason, credit_override_by, created_at, \
-    updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25, \
-    $26,$27,$28,$29,$30,$31,$32)";
-
-const UPDATE_INVOICE: &str = "UPDATE invoices SET invoice_type = $3, pdv_id = $4, customer_id = $5, seller_id = $6, \
-    number = $7, number_seq = $8, range_id = $9, status = $10, issue_date = $11, due_date = $12, notes = $13, \
-    currency = $14, subtotal = $15, discount_total = $16, taxes_total = $17, withholdings_total = $18, \
-    total_amount = $19, paid_amount = $20, credited_amount = $21, refunded_amount = $22, created_by = $23, \
-    updated_by = $24, confirmed_by = $25, confirmed_at = $26, voided_by = $27, voided_at = $28, void_reason = $29, \
-    credit_override_by = $30, created_at = $31, updated_at = $32 WHERE tenant_id = $1 AND id = $2";
-
-/// `$1` tenant, `$2` invoice, `$3`..`$20` the line arrays of [`bind_lines`].
-const INSERT_LINES: &str = "INSERT INTO invoice_lines (tenant_id, invoice_id, id, position, product_id, variant_id, \
-    name, sku, stocked, quantity, unit_price, discount_pct, gross, discount, base, taxes_total, withholdings, total, \
-    taxes, credited_quantity) \
-    SELECT $1, $2, l.* FROM unnest($3::uuid[], $4::int4[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], \
-    $9::bool[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[], \
-    $16::numeric[], $17::numeric[], $18::numeric[], $19::jsonb[], $20::numeric[]) AS l";
-
 /// Only the lines whose credited quantity changed are written (no new row versions for the others).
 const SET_CREDITED: &str = "UPDATE invoice_lines l SET credited_quantity = u.quantity \
     FROM unnest($3::uuid[], $4::numeric[]) AS u(id, quantity) \

@@ -7,8 +7,8 @@ use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
 use crate::problem::ApiResult;
 use ally360::inventory::model::{InventorySettings, MovementQuery, MovementType};
-use ally360::inventory::{movement_position, MovementInput, TransferInput};
-use ally360::kernel::{decode_key, CoreError, PageRequest};
+use ally360::inventory::{MovementInput, TransferInput};
+use ally360::kernel::{decode_key, time_of_key, CoreError, MovementId, PageRequest};
 use ally360::App;
 use chrono::{DateTime, Utc};
 use poem::Request;
@@ -51,7 +51,7 @@ fn query(f: Filters) -> Result<MovementQuery, crate::problem::ApiError> {
     let after = match f.cursor.as_deref() {
         Some(c) => {
             let (key, id) = decode_key("cursor", c)?;
-            Some(movement_position(&key, id)?)
+            Some((time_of_key(&key)?, MovementId::from_uuid(id)))
         }
         None => None,
     };

@@ -9,7 +9,8 @@ use poem_openapi::Object;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-fn qty(q: Quantity) -> Decimal {
+/// A quantity as it travels: a decimal without trailing zeros.
+pub(super) fn qty(q: Quantity) -> Decimal {
     q.value().normalize()
 }
 

@@ -6,9 +6,9 @@ use super::sales_out::*;
 use super::ApiTags;
 use crate::auth::{actor, BearerAuth};
 use crate::problem::ApiResult;
-use ally360::kernel::{decode_key, PageRequest};
+use ally360::kernel::{decode_key, time_of_key, InvoiceId, PageRequest};
 use ally360::sales::model::{InvoiceQuery, InvoiceStatus, InvoiceType, PaymentStatus};
-use ally360::sales::{invoice_position, Idempotency, InvoiceDetail};
+use ally360::sales::{Idempotency, InvoiceDetail};
 use ally360::App;
 use chrono::NaiveDate;
 use poem::Request;
@@ -113,7 +113,7 @@ impl InvoicesApi {
         let before = match cursor.0.as_deref() {
             Some(c) => {
                 let (key, id) = decode_key("cursor", c)?;
-                Some(invoice_position(&key, id)?)
+                Some((time_of_key(&key)?, InvoiceId::from_uuid(id)))
             }
             None => None,
         };

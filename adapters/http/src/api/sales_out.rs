@@ -1,8 +1,9 @@
 //! Shapes of the invoices API: what clients read. Money is a decimal string with 2 places.
 
 use super::catalog_dto::{cents, rate};
+use super::inventory_dto::qty;
+use super::sales_receipts::CreditNoteOut;
 use ally360::contacts::model::Contact;
-use ally360::kernel::Quantity;
 use ally360::sales::document::tax_summary;
 use ally360::sales::model::*;
 use ally360::sales::{InvoiceDetail, NextNumber};
@@ -10,10 +11,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::Object;
 use rust_decimal::Decimal;
 use uuid::Uuid;
-
-fn qty(q: Quantity) -> Decimal {
-    q.value().normalize()
-}
 
 /// An invoice's header with its derived amounts.
 #[derive(Object)]
@@ -118,7 +115,7 @@ pub struct LineTaxOut {
     pub tax_amount: String,
 }
 
-fn line_taxes(taxes: &[LineTax]) -> Vec<LineTaxOut> {
+pub(super) fn line_taxes(taxes: &[LineTax]) -> Vec<LineTaxOut> {
     taxes
         .iter()
         .map(|t| LineTaxOut {
@@ -215,84 +212,6 @@ impl From<&Payment> for PaymentOut {
             voided_by: p.voided_by.map(|u| u.as_uuid()),
             voided_at: p.voided_at,
             void_reason: p.void_reason.clone(),
-        }
-    }
-}
-
-/// One line of a credit note.
-#[derive(Object)]
-pub struct CreditLineOut {
-    pub id: Uuid,
-    pub invoice_line_id: Uuid,
-    pub product_id: Uuid,
-    pub variant_id: Option<Uuid>,
-    pub name: String,
-    pub quantity: Decimal,
-    pub unit_price: String,
-    pub line_subtotal: String,
-    pub line_taxes: Vec<LineTaxOut>,
-    pub line_total: String,
-}
-
-/// A credit note.
-#[derive(Object)]
-pub struct CreditNoteOut {
-    pub id: Uuid,
-    pub invoice_id: Uuid,
-    pub number: String,
-    pub issue_date: NaiveDate,
-    pub reason: String,
-    pub restock: bool,
-    pub subtotal: String,
-    pub discount_total: String,
-    pub taxes_total: String,
-    pub withholdings_total: String,
-    pub total_amount: String,
-    /// The part that lowered the invoice's balance.
-    pub applied_amount: String,
-    /// The part paid back to the customer.
-    pub refund_amount: String,
-    pub refund_method: Option<String>,
-    pub lines: Vec<CreditLineOut>,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&CreditNote> for CreditNoteOut {
-    fn from(n: &CreditNote) -> Self {
-        CreditNoteOut {
-            id: n.id.as_uuid(),
-            invoice_id: n.invoice_id.as_uuid(),
-            number: n.number.clone(),
-            issue_date: n.issue_date,
-            reason: n.reason.clone(),
-            restock: n.restock,
-            subtotal: cents(n.totals.subtotal),
-            discount_total: cents(n.totals.discount),
-            taxes_total: cents(n.totals.taxes),
-            withholdings_total: cents(n.totals.withholdings),
-            total_amount: cents(n.totals.total),
-            applied_amount: cents(n.applied_amount),
-            refund_amount: cents(n.refund_amount),
-            refund_method: n.refund_method.map(|m| m.as_str().into()),
-            lines: n
-                .lines
-                .iter()
-                .map(|l| CreditLineOut {
-                    id: l.id.as_uuid(),
-                    invoice_line_id: l.invoice_line_id.as_uuid(),
-                    product_id: l.product_id.as_uuid(),
-                    variant_id: l.variant_id.map(|v| v.as_uuid()),
-                    name: l.name.clone(),
-                    quantity: qty(l.quantity),
-                    unit_price: cents(l.unit_price),
-                    line_subtotal: cents(l.amounts.base),
-                    line_taxes: line_taxes(&l.taxes),
-                    line_total: cents(l.amounts.total),
-                })
-                .collect(),
-            created_by: n.created_by.as_uuid(),
-            created_at: n.created_at,
         }
     }
 }
